@@ -1,0 +1,1 @@
+"""Books: one database holds several (a company, a household, a market)."""

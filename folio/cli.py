@@ -1,0 +1,75 @@
+"""The ``folio`` command."""
+
+from __future__ import annotations
+
+import typer
+
+from folio.books.cli import app as books_app
+from folio.cli_support import cli_session, fail, out
+from folio.ledger import cli as ledger_cli
+
+app = typer.Typer(help="Folio: bookkeeping, invoicing and business finance.",
+                  no_args_is_help=True, pretty_exceptions_enable=False)
+db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(books_app, name="books")
+app.add_typer(ledger_cli.import_app, name="import")
+app.add_typer(ledger_cli.export_app, name="export")
+app.command("report")(ledger_cli.report)
+app.command("check")(ledger_cli.check)
+app.command("close-year")(ledger_cli.close_year)
+
+
+@db_app.command("upgrade")
+def db_upgrade(revision: str = typer.Argument("head")) -> None:
+    """Apply database migrations."""
+    from folio.db import get_engine
+    from folio.migrate import current_revision, upgrade
+
+    engine = get_engine()
+    upgrade(engine, revision)
+    out.print(f"Database at revision {current_revision(engine)}.")
+
+
+@app.command()
+def demo(
+    first_run: bool = typer.Option(False, "--first-run",
+                                   help="Only when the database has no book yet"),
+) -> None:
+    """Create the demo agency book (IDR) with a year of transactions."""
+    from folio.books.service import list_books
+    from folio.demo import DEMO_SLUG, create_demo_book
+
+    with cli_session(write=True) as session:
+        books = list_books(session)
+        if first_run and books:
+            return
+        if any(b.slug == DEMO_SLUG for b in books):
+            out.print(f"The demo book '{DEMO_SLUG}' is already here.")
+            return
+        book = create_demo_book(session)
+        out.print(f"Created the demo book [bold]{book.slug}[/] with {book.chain_seq} entries.")
+
+
+@app.command()
+def serve(
+    host: str = typer.Option("127.0.0.1", "--host", help="Address to bind"),
+    port: int = typer.Option(8000, "--port", help="Port"),
+    reload: bool = typer.Option(False, "--reload", help="Reload on code changes"),
+) -> None:
+    """Serve the web app and API."""
+    import uvicorn
+
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        # Until sign-in exists every visitor is trusted: only this machine may connect.
+        fail("Folio has no sign-in yet, so it serves only on 127.0.0.1 (localhost)")
+    uvicorn.run("folio.app:create_app", factory=True, host=host, port=port, reload=reload,
+                proxy_headers=False)
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

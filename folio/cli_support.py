@@ -1,0 +1,78 @@
+"""What every CLI command shares: sessions, error exits, output formats, progress bars."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from enum import StrEnum
+from typing import Any, NoReturn
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+from sqlalchemy.orm import Session
+
+from folio.db import transaction
+from folio.errors import FolioError
+
+err = Console(stderr=True)
+out = Console()
+
+
+class Format(StrEnum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+
+
+def fail(message: str, code: int = 1) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    raise typer.Exit(code)
+
+
+@contextmanager
+def cli_session(write: bool = False) -> Iterator[Session]:
+    """A transaction for one command; a domain error becomes a message and exit status 1."""
+    try:
+        with transaction(write=write) as session:
+            yield session
+    except FolioError as exc:
+        details = [f"  {e.get('field', '')}: {e['message']}" for e in exc.errors
+                   if e.get("message") and e["message"] not in exc.detail]
+        fail("\n".join([exc.detail, *details]))
+
+
+def emit(fmt: Format, data: dict[str, Any], table: tuple[list[str], list[list[str]]],
+         title: str = "") -> None:
+    """Print a report as a Rich table, CSV or JSON."""
+    header, rows = table
+    if fmt is Format.json:
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    elif fmt is Format.csv:
+        writer = csv.writer(sys.stdout, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(rows)
+    else:
+        grid = Table(title=title or None, show_lines=False)
+        numeric = {"debit", "credit", "balance", "amount", "previous"}
+        for name in header:
+            grid.add_column(name, justify="right" if name in numeric else "left")
+        for row in rows:
+            grid.add_row(*[str(c) for c in row])
+        out.print(grid)
+
+
+@contextmanager
+def progress_bar(label: str, total: int | None) -> Iterator[Callable[[int], None]]:
+    """A Rich progress bar on a terminal; silent otherwise."""
+    if not err.is_terminal:
+        yield lambda _n: None
+        return
+    with Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+                  TimeElapsedColumn(), console=err, transient=False) as bar:
+        task = bar.add_task(label, total=total)
+        yield lambda n: bar.advance(task, n)

@@ -1,0 +1,134 @@
+"""An account's general ledger and the book's journal (day book), page by page."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from sqlalchemy import and_, func, or_, select, tuple_
+from sqlalchemy.orm import Session, selectinload
+
+from folio.books.models import Book
+from folio.ledger.models import Account, JournalEntry, JournalLine
+from folio.ledger.reports import net_by_account
+
+DEFAULT_PAGE_SIZE = 100
+MAX_PAGE_SIZE = 1000
+
+
+@dataclass
+class LedgerRow:
+    entry_id: int
+    number: int | None
+    date: date
+    description: str
+    memo: str | None
+    amount: int
+    currency: str
+    base_amount: int
+    balance: int  # running balance after this row, base minor units, debit positive
+
+
+@dataclass
+class GeneralLedger:
+    book: Book
+    account: Account
+    start: date
+    end: date
+    opening: int
+    closing: int
+    rows: list[LedgerRow]
+    page: int
+    page_size: int
+    total_rows: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total_rows // self.page_size))
+
+
+def _balance_before(session: Session, book: Book, account: Account, day: date) -> int:
+    """Account balance at the end of the day before ``day``."""
+    return net_by_account(session, book, None, day - timedelta(days=1)).get(account.id, 0)
+
+
+def general_ledger(session: Session, book: Book, account: Account, start: date, end: date,
+                   page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> GeneralLedger:
+    """Postings to ``account`` in [start, end] with opening and running balance."""
+    page = max(page, 1)
+    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+    in_range = and_(JournalLine.book_id == book.id, JournalLine.account_id == account.id,
+                    JournalLine.posted.is_(True), JournalLine.date >= start,
+                    JournalLine.date <= end)
+    total_rows = session.scalar(select(func.count()).select_from(JournalLine).where(in_range)) or 0
+    opening = _balance_before(session, book, account, start)
+    period_net = session.scalar(
+        select(func.coalesce(func.sum(JournalLine.base_amount), 0)).where(in_range)) or 0
+    lines = session.execute(
+        select(JournalLine, JournalEntry.number, JournalEntry.description)
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .where(in_range)
+        .order_by(JournalLine.date, JournalLine.entry_id, JournalLine.id)
+        .limit(page_size).offset((page - 1) * page_size)).all()
+    running = opening
+    if lines and page > 1:
+        first = lines[0][0]
+        # Earlier rows of this period: whole days from balances, then the same day's rows.
+        running = _balance_before(session, book, account, first.date)
+        running += session.scalar(select(func.coalesce(func.sum(JournalLine.base_amount), 0))
+                                  .where(in_range, JournalLine.date == first.date,
+                                         tuple_(JournalLine.entry_id, JournalLine.id)
+                                         < tuple_(first.entry_id, first.id))) or 0
+    rows = []
+    for line, number, description in lines:
+        running += line.base_amount
+        rows.append(LedgerRow(entry_id=line.entry_id, number=number, date=line.date,
+                              description=description, memo=line.memo, amount=line.amount,
+                              currency=line.currency, base_amount=line.base_amount,
+                              balance=running))
+    return GeneralLedger(book=book, account=account, start=start, end=end, opening=opening,
+                         closing=opening + int(period_net), rows=rows, page=page,
+                         page_size=page_size, total_rows=int(total_rows))
+
+
+@dataclass
+class JournalPage:
+    book: Book
+    start: date | None
+    end: date | None
+    entries: list[JournalEntry]
+    page: int
+    page_size: int
+    total: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.page_size))
+
+
+def journal(session: Session, book: Book, start: date | None = None, end: date | None = None,
+            *, status: str | None = None, search: str | None = None, page: int = 1,
+            page_size: int = 50) -> JournalPage:
+    """Entries with their lines, newest first: the day book."""
+    page = max(page, 1)
+    page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
+    conditions = [JournalEntry.book_id == book.id]
+    if start:
+        conditions.append(JournalEntry.date >= start)
+    if end:
+        conditions.append(JournalEntry.date <= end)
+    if status:
+        conditions.append(JournalEntry.status == status)
+    if search:
+        pattern = f"%{search.strip()}%"
+        conditions.append(or_(JournalEntry.description.ilike(pattern),
+                              JournalEntry.party.ilike(pattern),
+                              JournalEntry.reference.ilike(pattern)))
+    total = session.scalar(select(func.count()).select_from(JournalEntry).where(*conditions)) or 0
+    entries = list(session.scalars(
+        select(JournalEntry).where(*conditions)
+        .options(selectinload(JournalEntry.lines).selectinload(JournalLine.account))
+        .order_by(JournalEntry.date.desc(), JournalEntry.id.desc())
+        .limit(page_size).offset((page - 1) * page_size)))
+    return JournalPage(book=book, start=start, end=end, entries=entries, page=page,
+                       page_size=page_size, total=int(total))

@@ -1,0 +1,7 @@
+"""Imports every model so that metadata (and Alembic) sees all tables."""
+
+from folio.books.models import Book
+from folio.idempotency import IdempotencyRecord
+from folio.ledger.models import Account, AccountBalance, JournalEntry, JournalLine
+
+__all__ = ["Account", "AccountBalance", "Book", "IdempotencyRecord", "JournalEntry", "JournalLine"]
