@@ -1,0 +1,79 @@
+"""The ASGI application: middleware, routers, static files."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Awaitable, Callable
+from importlib import resources
+
+from fastapi import FastAPI, Request, Response
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+from sqlalchemy.engine import Engine
+
+from folio import __version__, problems
+from folio.db import get_engine
+
+API_PREFIX = "/api/v1"
+CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+       "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+DOCS_HTML = """<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Folio API</title>
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="stylesheet" href="/static/vendor/swagger-ui/swagger-ui.css">
+<link rel="icon" href="/static/favicon.svg"></head>
+<body><div id="swagger-ui"></div>
+<script src="/static/vendor/swagger-ui/swagger-ui-bundle.js"></script>
+<script src="/static/swagger-init.js"></script></body></html>
+"""
+
+
+def create_app(engine: Engine | None = None) -> FastAPI:
+    """Build the app; ``engine`` defaults to the configured DATABASE_URL."""
+    app = FastAPI(title="Folio", version=__version__, docs_url=None, redoc_url=None,
+                  openapi_url=f"{API_PREFIX}/openapi.json",
+                  description="Bookkeeping, invoicing and business finance. Errors are "
+                              "RFC 9457 problem documents (application/problem+json).")
+    app.state.engine = engine or get_engine()
+    problems.install(app)
+
+    @app.middleware("http")
+    async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]
+                      ) -> Response:
+        request_id = request.headers.get("X-Request-ID", "")[:64] or uuid.uuid4().hex
+        request.state.request_id = request_id
+        response = await call_next(request)
+        response.headers["X-Request-ID"] = request_id
+        response.headers.setdefault("Content-Security-Policy", CSP)
+        response.headers["X-Content-Type-Options"] = "nosniff"
+        response.headers["X-Frame-Options"] = "DENY"
+        response.headers["Referrer-Policy"] = "same-origin"
+        return response
+
+    static = resources.files("folio.web") / "static"
+    app.mount("/static", StaticFiles(directory=str(static)), name="static")
+
+    @app.get("/docs", include_in_schema=False)
+    def docs() -> HTMLResponse:
+        # Swagger UI from our own static files, initialised by a file (no inline script).
+        return HTMLResponse(DOCS_HTML)
+
+    @app.get("/health", include_in_schema=False)
+    def health() -> dict[str, str]:
+        return {"status": "ok"}
+
+    from folio.books.api import router as books_api
+    from folio.ledger.api import router as ledger_api
+
+    app.include_router(books_api, prefix=API_PREFIX)
+    app.include_router(ledger_api, prefix=API_PREFIX)
+    _include_pages(app)
+    return app
+
+
+def _include_pages(app: FastAPI) -> None:
+    try:
+        from folio.web.views import router as web_pages
+    except ImportError:  # pages land separately from the API
+        return
+    app.include_router(web_pages)

@@ -1,0 +1,100 @@
+"""RFC 9457 problem documents for every error under /api/v1, the framework's own included."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from folio.errors import FolioError
+
+PROBLEM_TYPE_BASE = "https://folio.invalid/problems/"
+PROBLEM_MEDIA_TYPE = "application/problem+json"
+
+HTTP_TITLES = {400: "Bad request", 401: "Unauthorized", 403: "Forbidden", 404: "Not found",
+               405: "Method not allowed", 406: "Not acceptable", 409: "Conflict",
+               413: "Content too large", 415: "Unsupported media type",
+               422: "Invalid input", 429: "Too many requests", 500: "Internal server error"}
+
+
+def problem(status: int, detail: str, *, slug: str | None = None, title: str | None = None,
+            errors: list[dict[str, Any]] | None = None, instance: str | None = None,
+            headers: dict[str, str] | None = None) -> JSONResponse:
+    body: dict[str, Any] = {
+        "type": PROBLEM_TYPE_BASE + (slug or f"http-{status}"),
+        "title": title or HTTP_TITLES.get(status, "Error"),
+        "status": status,
+        "detail": detail,
+    }
+    if instance:
+        body["instance"] = instance
+    if errors:
+        body["errors"] = errors
+    return JSONResponse(body, status_code=status, media_type=PROBLEM_MEDIA_TYPE, headers=headers)
+
+
+def _is_api(request: Request) -> bool:
+    return request.url.path.startswith("/api/")
+
+
+def _location(loc: tuple[Any, ...] | list[Any]) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path", "header")]
+    text = ""
+    for part in parts:
+        text += f"[{part}]" if part.isdigit() else (f".{part}" if text else part)
+    return text or "body"
+
+
+async def folio_error_handler(request: Request, exc: Exception) -> Any:
+    assert isinstance(exc, FolioError)
+    if not _is_api(request):
+        from folio.web.errors import page_error
+
+        return page_error(request, exc.status, exc.detail)
+    return problem(exc.status, exc.detail, slug=exc.slug, title=exc.title, errors=exc.errors,
+                   instance=request.url.path)
+
+
+async def validation_handler(request: Request, exc: Exception) -> Any:
+    assert isinstance(exc, RequestValidationError)
+    errors = [{"field": _location(e.get("loc", ())), "message": str(e.get("msg", "invalid"))}
+              for e in exc.errors()]
+    if not _is_api(request):
+        from folio.web.errors import page_error
+
+        return page_error(request, 422, "; ".join(f"{e['field']}: {e['message']}" for e in errors))
+    return problem(422, "The request has invalid fields", slug="validation-error",
+                   title="Invalid input", errors=errors, instance=request.url.path)
+
+
+async def http_error_handler(request: Request, exc: Exception) -> Any:
+    assert isinstance(exc, StarletteHTTPException)
+    headers = dict(exc.headers) if exc.headers else None
+    if not _is_api(request):
+        from folio.web.errors import page_error
+
+        return page_error(request, exc.status_code, str(exc.detail), headers=headers)
+    detail = exc.detail if isinstance(exc.detail, str) else HTTP_TITLES.get(exc.status_code, "")
+    return problem(exc.status_code, detail, headers=headers, instance=request.url.path)
+
+
+async def unexpected_error_handler(request: Request, exc: Exception) -> Any:
+    import logging
+
+    logging.getLogger("folio").exception("unhandled error on %s", request.url.path)
+    if not _is_api(request):
+        from folio.web.errors import page_error
+
+        return page_error(request, 500, "Something went wrong on our side.")
+    return problem(500, "An unexpected error occurred; it has been logged.",
+                   instance=request.url.path)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(FolioError, folio_error_handler)
+    app.add_exception_handler(RequestValidationError, validation_handler)
+    app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    app.add_exception_handler(Exception, unexpected_error_handler)

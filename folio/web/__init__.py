@@ -1,0 +1,1 @@
+"""The web shell: layout, static files, formatting, language and theme."""
