@@ -12,6 +12,7 @@ from decimal import ROUND_DOWN, Decimal
 
 from sqlalchemy.orm import Session
 
+from folio import clock
 from folio.books.models import Book
 from folio.books.service import BookInput, create_book
 from folio.ledger.periods import add_months, month_end, month_start
@@ -39,7 +40,7 @@ def _ppn(price: Decimal) -> Decimal:
 class _Demo:
     def __init__(self, session: Session, book: Book, today: date) -> None:
         self.session, self.book, self.today = session, book, today
-        self.rng = random.Random(2026)  # noqa: S311 - demo data, not security
+        self.rng = random.Random(2026)
 
     def post(self, day: date, description: str, lines: list[tuple[str, Decimal]],
              party: str | None = None, reference: str | None = None) -> None:
@@ -71,7 +72,7 @@ class _Demo:
             for _ in range(self.rng.randint(3, 6)):
                 invoice_no += 1
                 client, service = self.rng.choice(CLIENTS), self.rng.choice(SERVICES)
-                price = _rupiah(self.rng.randint(6, 55) * 1_000_000 + self.rng.randint(0, 9) * 100_000)
+                price = _rupiah(self.rng.randint(60, 550) * 100_000)
                 vat = _ppn(price)
                 output_vat += vat
                 day = self.day_in(month)
@@ -135,6 +136,6 @@ def create_demo_book(session: Session, today: date | None = None) -> Book:
     book = create_book(session, BookInput(slug=DEMO_SLUG, name="Studio Kemang (demo)",
                                           base_currency="IDR", locale="id_ID", country="ID",
                                           chart="id-psak"))
-    _Demo(session, book, today or date.today()).run()
+    _Demo(session, book, today or clock.today()).run()
     session.flush()
     return book

@@ -14,6 +14,7 @@ from sqlalchemy import select
 from folio import idempotency
 from folio.books.models import Book
 from folio.books.service import fiscal_year_start
+from folio.clock import today
 from folio.deps import BookDep, SessionDep, WriteBookDep, WriteSessionDep
 from folio.errors import ValidationError
 from folio.ledger import report_output as output
@@ -57,7 +58,7 @@ Format = Annotated[Literal["json", "csv"], Query(description="json (default) or 
 
 def _parents(session: SessionDep, book: Book) -> dict[int, str]:
     return dict(session.execute(select(Account.id, Account.code)
-                                .where(Account.book_id == book.id)).tuples().all())
+                                .where(Account.book_id == book.id)).all())
 
 
 @router.get("/accounts", response_model=list[AccountOut], tags=["accounts"])
@@ -210,7 +211,7 @@ def _csv(table: output.Table, name: str) -> Response:
 
 
 def _period(book: Book, start: date | None, end: date | None) -> tuple[date, date]:
-    end = end or date.today()
+    end = end or today()
     start = start or fiscal_year_start(book, end)
     if start > end:
         raise ValidationError("'from' is after 'to'", field="from")
@@ -221,7 +222,7 @@ def _period(book: Book, start: date | None, end: date | None) -> tuple[date, dat
 def report_trial_balance(book: BookDep, session: SessionDep,
                          as_of: date | None = None, format: Format = "json") -> Any:
     """Every account with a non-zero balance at the end of ``as_of`` (default today)."""
-    report = trial_balance(session, book, as_of or date.today())
+    report = trial_balance(session, book, as_of or today())
     if format == "csv":
         return _csv(output.trial_balance_table(report), "trial-balance")
     return output.trial_balance_dict(report)
@@ -231,7 +232,7 @@ def report_trial_balance(book: BookDep, session: SessionDep,
 def report_balance_sheet(book: BookDep, session: SessionDep,
                          as_of: date | None = None, format: Format = "json") -> Any:
     """Assets, liabilities and equity (with this year's earnings) at the end of ``as_of``."""
-    report = balance_sheet(session, book, as_of or date.today())
+    report = balance_sheet(session, book, as_of or today())
     if format == "csv":
         return _csv(output.balance_sheet_table(report), "balance-sheet")
     return output.balance_sheet_dict(report)

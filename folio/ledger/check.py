@@ -37,23 +37,24 @@ class CheckResult:
 def _check_balances(session: Session, book: Book, result: CheckResult) -> None:
     recomputed: dict[tuple[int, int, bool], list[int]] = defaultdict(lambda: [0, 0, 0])
     year, month = extract("year", JournalLine.date), extract("month", JournalLine.date)
-    query = (select(JournalLine.account_id, year, month,
-                    JournalEntry.kind == EntryKind.CLOSING.value,
+    query = (select(JournalLine.account_id, year, month, JournalEntry.kind,
                     func.sum(case((JournalLine.base_amount > 0, JournalLine.base_amount), else_=0)),
-                    func.sum(case((JournalLine.base_amount < 0, -JournalLine.base_amount), else_=0)),
+                    func.sum(case((JournalLine.base_amount < 0, -JournalLine.base_amount),
+                                  else_=0)),
                     func.sum(JournalLine.amount))
              .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
              .where(JournalLine.book_id == book.id, JournalLine.posted.is_(True))
-             .group_by(JournalLine.account_id, year, month,
-                       JournalEntry.kind == EntryKind.CLOSING.value))
-    for account_id, y, m, closing, debit, credit, amount in session.execute(query):
-        recomputed[(account_id, int(y) * 100 + int(m), bool(closing))] = [
-            int(debit or 0), int(credit or 0), int(amount or 0)]
+             .group_by(JournalLine.account_id, year, month, JournalEntry.kind))
+    for account_id, y, m, kind, debit, credit, amount in session.execute(query):
+        sums = recomputed[(account_id, int(y) * 100 + int(m), kind == EntryKind.CLOSING.value)]
+        sums[0] += int(debit or 0)
+        sums[1] += int(credit or 0)
+        sums[2] += int(amount or 0)
     stored = {(b.account_id, b.period, b.closing): [b.debit, b.credit, b.amount]
               for b in session.scalars(select(AccountBalance).where(
                   AccountBalance.book_id == book.id))}
     codes = dict(session.execute(select(Account.id, Account.code)
-                                 .where(Account.book_id == book.id)).tuples().all())
+                                 .where(Account.book_id == book.id)).all())
     for key in sorted(set(recomputed) | set(stored)):
         want = recomputed.get(key, [0, 0, 0])
         have = stored.get(key, [0, 0, 0])
@@ -68,7 +69,7 @@ def _check_balances(session: Session, book: Book, result: CheckResult) -> None:
 def _check_entries(session: Session, book: Book, result: CheckResult,
                    progress: Callable[[int], None] | None) -> None:
     codes = dict(session.execute(select(Account.id, Account.code)
-                                 .where(Account.book_id == book.id)).tuples().all())
+                                 .where(Account.book_id == book.id)).all())
     prev_hash, expected_number, last = GENESIS_HASH, 1, 0
     while True:
         entries = list(session.scalars(

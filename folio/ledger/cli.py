@@ -11,6 +11,7 @@ import typer
 
 from folio.books.service import fiscal_year_start, resolve_book
 from folio.cli_support import Format, cli_session, emit, err, fail, out, progress_bar
+from folio.clock import today
 from folio.ledger import report_output as output
 from folio.ledger.accounts import get_account
 from folio.ledger.check import check_book
@@ -45,13 +46,12 @@ def import_journal_cmd(
 
     postings_text = _open(postings)
     accounts_text = _open(accounts) if accounts else None
-    rows = max(postings_text.count("\n") - 1, 0)
     with cli_session(write=True) as session:
         target = resolve_book(session, book)
         if accounts_text is not None:
             made = import_accounts(session, target, io.StringIO(accounts_text, newline=""))
             err.print(f"Accounts: {made.created} created, {made.existing} already there.")
-        with progress_bar("Importing", None if rows == 0 else None) as advance:
+        with progress_bar("Importing", None) as advance:
             result = import_journal(session, target, io.StringIO(postings_text, newline=""),
                                     progress=advance)
     out.print(f"Imported {result.created} entries ({result.postings} postings); "
@@ -97,8 +97,7 @@ def report(
     """Print a report: trial balance, balance sheet, income statement or general ledger."""
     with cli_session() as session:
         target = resolve_book(session, book)
-        today = date.today()
-        as_of_day = _date(as_of, "--as-of") or today
+        as_of_day = _date(as_of, "--as-of") or today()
         end_day = _date(end, "--to") or as_of_day
         start_day = _date(start, "--from") or fiscal_year_start(target, end_day)
         if start_day > end_day:

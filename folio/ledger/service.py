@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 
 from folio.books.models import Book
 from folio.books.service import fiscal_year_end, fiscal_year_start, lock_book
+from folio.clock import today
 from folio.errors import Conflict, NotFound, PeriodLocked, Unbalanced, ValidationError
 from folio.ledger.balances import BalanceDeltas
 from folio.ledger.chain import canonical_content, entry_hash
@@ -178,7 +179,8 @@ def delete_draft(session: Session, entry: JournalEntry) -> None:
 def lock_book_row(session: Session, book: Book) -> Book:
     """Re-read the book under a row lock, serialising posts to its hash chain."""
     locked = session.scalar(select(Book).where(Book.id == book.id)
-                            .with_for_update().execution_options(populate_existing=True))
+                            .with_for_update(key_share=True)
+                            .execution_options(populate_existing=True))
     assert locked is not None
     return locked
 
@@ -192,7 +194,7 @@ def post_entry(session: Session, book: Book, entry: JournalEntry) -> JournalEntr
     if sum(line.base_amount for line in entry.lines) != 0 or len(entry.lines) < 2:
         raise Unbalanced("The entry does not balance", field="lines")
     codes = dict(session.execute(select(Account.id, Account.code).where(
-        Account.id.in_({line.account_id for line in entry.lines}))).tuples().all())
+        Account.id.in_({line.account_id for line in entry.lines}))).all())
     deltas = BalanceDeltas()
     seal_entry(book, entry, codes, deltas)
     deltas.apply(session, book.id)
@@ -235,7 +237,7 @@ def reverse_entry(session: Session, book: Book, entry: JournalEntry,
         JournalEntry.book_id == book.id, JournalEntry.reversal_of_id == entry.id))
     if already is not None:
         raise Conflict(f"Entry {entry.number} was already reversed by entry {already}")
-    day = on or date.today()
+    day = on or today()
     if day < entry.date:
         raise ValidationError("A reversal cannot be dated before the entry it reverses",
                               field="date")

@@ -274,7 +274,7 @@ def import_journal(session: Session, book: Book, stream: IO[str],
                 raise _fail(entry.line, f"the books are locked up to {book.lock_date.isoformat()}",
                             "date")
     codes = dict(session.execute(select(Account.id, Account.code).where(
-        Account.book_id == book.id)).tuples().all())
+        Account.book_id == book.id)).all())
     deltas = BalanceDeltas()
     now = datetime.now(UTC)
     for start in range(0, len(fresh), BATCH):
@@ -334,7 +334,7 @@ def export_journal(session: Session, book: Book, out: IO[str]) -> int:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*POSTING_COLUMNS, *OPTIONAL_POSTING_COLUMNS])
     codes = dict(session.execute(select(Account.id, Account.code).where(
-        Account.book_id == book.id)).tuples().all())
+        Account.book_id == book.id)).all())
     count = 0
     last = 0
     while True:

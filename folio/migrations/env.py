@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from alembic import context
+from sqlalchemy.engine import Connection
 
 import folio.models  # noqa: F401  (registers every table)
 from folio.db import Base, create_folio_engine, get_engine
@@ -23,7 +24,7 @@ def run_migrations() -> None:
     engine.dispose() if url else None
 
 
-def _run(connection: object) -> None:
+def _run(connection: Connection) -> None:
     context.configure(connection=connection, target_metadata=target_metadata,
                       render_as_batch=True, compare_type=True)
     with context.begin_transaction():

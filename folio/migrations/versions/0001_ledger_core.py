@@ -1,7 +1,7 @@
 """ledger core
 
 Revision ID: 0001
-Revises: 
+Revises:
 Create Date: 2026-11-23 13:03:57.679331
 """
 
@@ -11,7 +11,6 @@ import sqlalchemy as sa
 from alembic import op
 
 import folio.db
-
 
 revision: str = "0001"
 down_revision: str | None = None
