@@ -12,8 +12,10 @@ from typing import Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
+from rich.text import Text
 from sqlalchemy.orm import Session
 
 from folio.db import transaction
@@ -30,7 +32,8 @@ class Format(StrEnum):
 
 
 def fail(message: str, code: int = 1) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True)
+    # Messages quote user input (names, txn_ids): escape it so "[/]" is text, not markup.
+    err.print(f"[bold red]error:[/] {escape(message)}", highlight=False, markup=True)
     raise typer.Exit(code)
 
 
@@ -57,12 +60,12 @@ def emit(fmt: Format, data: dict[str, Any], table: tuple[list[str], list[list[st
         writer.writerow(header)
         writer.writerows(rows)
     else:
-        grid = Table(title=title or None, show_lines=False)
+        grid = Table(title=escape(title) if title else None, show_lines=False)
         numeric = {"debit", "credit", "balance", "amount", "previous"}
         for name in header:
             grid.add_column(name, justify="right" if name in numeric else "left")
         for row in rows:
-            grid.add_row(*[str(c) for c in row])
+            grid.add_row(*[Text(str(c)) for c in row])  # cells are data, never markup
         out.print(grid)
 
 

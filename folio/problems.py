@@ -7,7 +7,9 @@ from typing import Any
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
+from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from folio.errors import FolioError
 
@@ -70,15 +72,37 @@ async def validation_handler(request: Request, exc: Exception) -> Any:
                    title="Invalid input", errors=errors, instance=request.url.path)
 
 
+def _allowed_methods(request: Request) -> str:
+    """Every method some route serves at this path (Starlette names only the first route's)."""
+    allowed = []
+    for method in ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE"):
+        scope = {**request.scope, "method": method}
+        if any(route.matches(scope)[0] is Match.FULL for route in request.app.router.routes):
+            allowed.append(method)
+    return ", ".join(allowed)
+
+
 async def http_error_handler(request: Request, exc: Exception) -> Any:
     assert isinstance(exc, StarletteHTTPException)
     headers = dict(exc.headers) if exc.headers else None
+    if exc.status_code == 405:
+        headers = {**(headers or {}), "Allow": _allowed_methods(request)}
     if not _is_api(request):
         from folio.web.errors import page_error
 
         return page_error(request, exc.status_code, str(exc.detail), headers=headers)
     detail = exc.detail if isinstance(exc.detail, str) else HTTP_TITLES.get(exc.status_code, "")
     return problem(exc.status_code, detail, headers=headers, instance=request.url.path)
+
+
+async def integrity_error_handler(request: Request, exc: Exception) -> Any:
+    """A unique or foreign key violation that slipped past the services: a race, so 409."""
+    detail = "The request conflicts with a change made at the same time; please retry."
+    if not _is_api(request):
+        from folio.web.errors import page_error
+
+        return page_error(request, 409, detail)
+    return problem(409, detail, slug="conflict", title="Conflict", instance=request.url.path)
 
 
 async def unexpected_error_handler(request: Request, exc: Exception) -> Any:
@@ -97,4 +121,5 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(FolioError, folio_error_handler)
     app.add_exception_handler(RequestValidationError, validation_handler)
     app.add_exception_handler(StarletteHTTPException, http_error_handler)
+    app.add_exception_handler(IntegrityError, integrity_error_handler)
     app.add_exception_handler(Exception, unexpected_error_handler)

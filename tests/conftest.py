@@ -22,12 +22,12 @@ from sqlalchemy.orm import Session
 
 os.environ.setdefault("FOLIO_ENV", "test")
 
-from folio.books.models import Book  # noqa: E402
-from folio.books.service import BookInput, create_book  # noqa: E402
-from folio.db import Base, create_folio_engine, make_session  # noqa: E402
-from folio.ledger.models import JournalEntry  # noqa: E402
-from folio.ledger.service import EntryInput, LineInput, create_entry  # noqa: E402
-from folio.migrate import upgrade  # noqa: E402
+from folio.books.models import Book
+from folio.books.service import BookInput, create_book
+from folio.db import Base, create_folio_engine, make_session
+from folio.ledger.models import JournalEntry
+from folio.ledger.service import EntryInput, LineInput, create_entry
+from folio.migrate import upgrade
 
 PG_ADMIN_URL = os.environ.get("FOLIO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")

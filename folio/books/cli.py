@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import typer
+from rich.markup import escape
 
 from folio.books.service import BookInput, create_book, list_books
 from folio.cli_support import cli_session, out
@@ -29,13 +30,13 @@ def create(
             slug=slug, name=name, base_currency=currency.upper(), locale=locale,
             country=country.upper() if country else None, fiscal_year_start=fiscal_year_start,
             chart=chart))
-        out.print(f"Created book [bold]{book.slug}[/] ({book.name}, {book.base_currency}, "
-                  f"chart {chart}).")
+        out.print(f"Created book [bold]{book.slug}[/] ({escape(book.name)}, "
+                  f"{book.base_currency}, chart {chart}).")
 
 
 @app.command("list")
 def list_() -> None:
     """List the books in this database."""
     with cli_session() as session:
-        for book in list_books(session):
-            out.print(f"{book.slug}\t{book.name}\t{book.base_currency}\t{book.locale}")
+        for book in list_books(session):  # tab-separated for scripts, so no Rich
+            typer.echo(f"{book.slug}\t{book.name}\t{book.base_currency}\t{book.locale}")

@@ -14,7 +14,7 @@ from folio.books.models import Book
 from folio.errors import Conflict, NotFound, ValidationError
 from folio.money import is_currency
 
-SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?$")
+SLUG_RE = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,38}[a-z0-9])?\Z")  # \Z: no trailing newline
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,8 @@ def _validate(data: BookInput) -> list[dict[str, str]]:
         errors.append({"field": "name", "message": "a book needs a name"})
     elif len(data.name) > 200:
         errors.append({"field": "name", "message": "at most 200 characters"})
+    elif "\x00" in data.name:
+        errors.append({"field": "name", "message": "must not contain NUL characters"})
     if not is_currency(data.base_currency):
         errors.append({"field": "base_currency",
                        "message": f"{data.base_currency!r} is not an ISO 4217 currency code"})
@@ -78,7 +80,8 @@ def list_books(session: Session) -> list[Book]:
 
 
 def get_book(session: Session, slug: str) -> Book:
-    book = session.scalar(select(Book).where(Book.slug == slug))
+    # A string that is no slug names no book (and PostgreSQL refuses NUL characters).
+    book = session.scalar(select(Book).where(Book.slug == slug)) if SLUG_RE.match(slug) else None
     if book is None:
         raise NotFound(f"No book with the slug {slug!r}")
     return book
@@ -106,6 +109,9 @@ def lock_book(session: Session, book: Book, lock_date: date | None) -> Book:
 
 def fiscal_year_start(book: Book, day: date) -> date:
     """First day of the fiscal year that contains ``day``."""
+    from folio.ledger.periods import check_day
+
+    check_day(day)  # year 1 or 9999 would overflow below
     month = book.fiscal_year_start
     year = day.year if day.month >= month else day.year - 1
     return date(year, month, 1)

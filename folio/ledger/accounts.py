@@ -13,7 +13,7 @@ from folio.errors import Conflict, NotFound, ValidationError
 from folio.ledger.models import Account, AccountType
 from folio.money import is_currency
 
-CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_]{0,19}$")
+CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9.\-_]{0,19}\Z")  # \Z: no trailing newline
 ACCOUNT_TYPES = tuple(t.value for t in AccountType)
 
 
@@ -37,8 +37,9 @@ def list_accounts(session: Session, book: Book, *, include_inactive: bool = True
 
 
 def get_account(session: Session, book: Book, code: str) -> Account:
-    account = session.scalar(
-        select(Account).where(Account.book_id == book.id, Account.code == code))
+    # A string that is no code names no account (and PostgreSQL refuses NUL characters).
+    account = session.scalar(select(Account).where(
+        Account.book_id == book.id, Account.code == code)) if CODE_RE.match(code) else None
     if account is None:
         raise NotFound(f"No account with the code {code!r} in this book", field="account")
     return account
@@ -56,16 +57,26 @@ def validate_account(session: Session, book: Book, data: AccountInput) -> list[d
                        "1-20 letters, digits, dots, dashes or underscores, e.g. 1101"})
     if not (data.name or "").strip() or len(data.name) > 200:
         errors.append({"field": "name", "message": "a name of 1 to 200 characters"})
+    for name, value, limit in (("name_id", data.name_id, 200),
+                               ("description", data.description, 500)):
+        if value and len(value) > limit:
+            errors.append({"field": name, "message": f"at most {limit} characters"})
+    for name, value in (("name", data.name), ("name_id", data.name_id),
+                        ("description", data.description)):
+        if value and "\x00" in value:
+            errors.append({"field": name, "message": "must not contain NUL characters"})
     if data.type not in ACCOUNT_TYPES:
         errors.append({"field": "type", "message": f"one of: {', '.join(ACCOUNT_TYPES)}"})
     if data.currency and not is_currency(data.currency):
         errors.append({"field": "currency",
                        "message": f"{data.currency!r} is not an ISO 4217 currency code"})
     if data.parent:
-        parent = session.scalar(
-            select(Account).where(Account.book_id == book.id, Account.code == data.parent))
+        parent = session.scalar(select(Account).where(
+            Account.book_id == book.id, Account.code == data.parent)
+        ) if CODE_RE.match(data.parent) else None
         if parent is None:
-            errors.append({"field": "parent", "message": f"no account with the code {data.parent!r}"})
+            errors.append({"field": "parent",
+                           "message": f"no account with the code {data.parent!r}"})
         elif parent.type != data.type:
             errors.append({"field": "parent",
                            "message": f"the parent {parent.code} is a {parent.type} account"})
@@ -94,8 +105,13 @@ def update_account(session: Session, account: Account, *, name: str | None = Non
                    name_id: str | None = None, is_active: bool | None = None,
                    description: str | None = None) -> Account:
     """Rename or (de)activate; code, type and currency stay once postings exist."""
+    for field, value, limit in (("name", name, 200), ("name_id", name_id, 200),
+                                ("description", description, 500)):
+        if value is not None and (len(value) > limit or "\x00" in value):
+            raise ValidationError(f"at most {limit} characters, and no NUL characters",
+                                  field=field)
     if name is not None:
-        if not name.strip() or len(name) > 200:
+        if not name.strip():
             raise ValidationError("a name of 1 to 200 characters", field="name")
         account.name = name.strip()
     if name_id is not None:

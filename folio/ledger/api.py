@@ -10,6 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Header, Query, Request, Response, status
 from fastapi.responses import JSONResponse
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from folio import idempotency
 from folio.books.models import Book
@@ -27,6 +28,7 @@ from folio.ledger.accounts import (
 )
 from folio.ledger.general_ledger import general_ledger, journal
 from folio.ledger.models import Account, JournalEntry
+from folio.ledger.periods import check_day
 from folio.ledger.reports import balance_sheet, income_statement, trial_balance
 from folio.ledger.schemas import (
     AccountCreate,
@@ -115,9 +117,20 @@ def _idempotent(request: Request, session: WriteSessionDep, key: str | None, pay
             return JSONResponse(stored[1], status_code=stored[0],
                                 headers={"Idempotent-Replayed": "true"})
     status_code, body = run()
-    if key is not None:
+    if key is None:
+        session.commit()
+        return JSONResponse(body, status_code=status_code)
+    try:
         idempotency.remember(session, scope, key, fingerprint, status_code, body)
-    session.commit()
+        session.commit()
+    except IntegrityError:
+        # The same key arrived twice at once and the other request won: answer as its replay.
+        session.rollback()
+        stored = idempotency.replay(session, scope, key, fingerprint)
+        if stored is None:
+            raise
+        return JSONResponse(stored[1], status_code=stored[0],
+                            headers={"Idempotent-Replayed": "true"})
     return JSONResponse(body, status_code=status_code)
 
 
@@ -211,7 +224,7 @@ def _csv(table: output.Table, name: str) -> Response:
 
 
 def _period(book: Book, start: date | None, end: date | None) -> tuple[date, date]:
-    end = end or today()
+    end = check_day(end or today(), "to")
     start = start or fiscal_year_start(book, end)
     if start > end:
         raise ValidationError("'from' is after 'to'", field="from")

@@ -5,15 +5,18 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import date
 
-from sqlalchemy import case, extract, func, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session
 
 from folio.books.models import GENESIS_HASH, Book
+from folio.ledger.balances import period_of
 from folio.ledger.chain import canonical_content, entry_hash
 from folio.ledger.models import (
     Account,
     AccountBalance,
+    AccountDayBalance,
     EntryKind,
     EntryStatus,
     JournalEntry,
@@ -35,21 +38,28 @@ class CheckResult:
 
 
 def _check_balances(session: Session, book: Book, result: CheckResult) -> None:
-    recomputed: dict[tuple[int, int, bool], list[int]] = defaultdict(lambda: [0, 0, 0])
-    year, month = extract("year", JournalLine.date), extract("month", JournalLine.date)
-    query = (select(JournalLine.account_id, year, month, JournalEntry.kind,
+    # One pass over the postings, by account, day and kind; months are summed from days.
+    days: dict[tuple[int, date, bool], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    query = (select(JournalLine.account_id, JournalLine.date, JournalEntry.kind,
                     func.sum(case((JournalLine.base_amount > 0, JournalLine.base_amount), else_=0)),
                     func.sum(case((JournalLine.base_amount < 0, -JournalLine.base_amount),
                                   else_=0)),
-                    func.sum(JournalLine.amount))
+                    func.sum(JournalLine.amount), func.count())
              .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
              .where(JournalLine.book_id == book.id, JournalLine.posted.is_(True))
-             .group_by(JournalLine.account_id, year, month, JournalEntry.kind))
-    for account_id, y, m, kind, debit, credit, amount in session.execute(query):
-        sums = recomputed[(account_id, int(y) * 100 + int(m), kind == EntryKind.CLOSING.value)]
+             .group_by(JournalLine.account_id, JournalLine.date, JournalEntry.kind))
+    for account_id, day, kind, debit, credit, amount, count in session.execute(query):
+        sums = days[(account_id, day, kind == EntryKind.CLOSING.value)]
         sums[0] += int(debit or 0)
         sums[1] += int(credit or 0)
         sums[2] += int(amount or 0)
+        sums[3] += int(count or 0)
+    recomputed: dict[tuple[int, int, bool], list[int]] = defaultdict(lambda: [0, 0, 0])
+    for (account_id, day, closing), (debit, credit, amount, _count) in days.items():
+        sums = recomputed[(account_id, period_of(day), closing)]
+        sums[0] += debit
+        sums[1] += credit
+        sums[2] += amount
     stored = {(b.account_id, b.period, b.closing): [b.debit, b.credit, b.amount]
               for b in session.scalars(select(AccountBalance).where(
                   AccountBalance.book_id == book.id))}
@@ -64,6 +74,23 @@ def _check_balances(session: Session, book: Book, result: CheckResult) -> None:
                 f"balance of account {codes.get(account_id, account_id)} in {period}"
                 f"{' (closing)' if closing else ''} is stored as debit {have[0]} credit {have[1]}"
                 f" but the postings sum to debit {want[0]} credit {want[1]}")
+    stored_days: dict[tuple[int, date, bool], list[int]] = {
+        (account_id, day, closing): [debit, credit, amount, count]
+        for account_id, day, closing, debit, credit, amount, count in session.execute(
+            select(AccountDayBalance.account_id, AccountDayBalance.day,
+                   AccountDayBalance.closing, AccountDayBalance.debit, AccountDayBalance.credit,
+                   AccountDayBalance.amount, AccountDayBalance.postings)
+            .where(AccountDayBalance.book_id == book.id))}
+    for day_key in sorted(set(days) | set(stored_days)):
+        want = days.get(day_key, [0, 0, 0, 0])
+        have = stored_days.get(day_key, [0, 0, 0, 0])
+        if want != have:
+            account_id, day, closing = day_key
+            result.problems.append(
+                f"day balance of account {codes.get(account_id, account_id)} on "
+                f"{day.isoformat()}{' (closing)' if closing else ''} is stored as debit "
+                f"{have[0]} credit {have[1]} ({have[3]} postings) but the postings sum to "
+                f"debit {want[0]} credit {want[1]} ({want[3]} postings)")
 
 
 def _check_entries(session: Session, book: Book, result: CheckResult,
@@ -104,7 +131,9 @@ def _check_entries(session: Session, book: Book, result: CheckResult,
             expected_number += 1
             result.entries += 1
         last = entries[-1].number or 0
-        session.expunge_all()
+        # Forget this batch (its lines go with it), but not the caller's objects.
+        for entry in entries:
+            session.expunge(entry)
         if progress:
             progress(len(entries))
     if book.chain_head != prev_hash or book.chain_seq != expected_number - 1:

@@ -8,6 +8,7 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 
 from folio.books.service import fiscal_year_start, resolve_book
 from folio.cli_support import Format, cli_session, emit, err, fail, out, progress_bar
@@ -37,7 +38,8 @@ def _open(path: Path) -> str:
 
 @import_app.command("journal")
 def import_journal_cmd(
-    postings: Path = typer.Argument(..., help="POSTINGS.csv: txn_id,date,description,party,account,amount"),
+    postings: Path = typer.Argument(
+        ..., help="POSTINGS.csv: txn_id,date,description,party,account,amount"),
     accounts: Path | None = typer.Option(None, "--accounts", help="ACCOUNTS.csv: code,name,type"),
     book: str | None = BookOpt,
 ) -> None:
@@ -149,7 +151,8 @@ def check(book: str | None = BookOpt) -> None:
             else:
                 failed = True
                 for problem in result.problems:
-                    err.print(f"[red]{result.book}: {problem}[/]", highlight=False)
+                    err.print(f"[red]{escape(f'{result.book}: {problem}')}[/]",
+                              highlight=False)
     if failed:
         raise typer.Exit(1)
 

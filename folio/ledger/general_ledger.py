@@ -9,7 +9,8 @@ from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from folio.books.models import Book
-from folio.ledger.models import Account, JournalEntry, JournalLine
+from folio.ledger.models import Account, AccountDayBalance, JournalEntry, JournalLine
+from folio.ledger.periods import check_day
 from folio.ledger.reports import net_by_account
 
 DEFAULT_PAGE_SIZE = 100
@@ -55,26 +56,43 @@ def _balance_before(session: Session, book: Book, account: Account, day: date) -
 def general_ledger(session: Session, book: Book, account: Account, start: date, end: date,
                    page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> GeneralLedger:
     """Postings to ``account`` in [start, end] with opening and running balance."""
+    check_day(end, "to")  # first: a default start is derived from it
+    check_day(start, "from")
     page = max(page, 1)
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
     in_range = and_(JournalLine.book_id == book.id, JournalLine.account_id == account.id,
                     JournalLine.posted.is_(True), JournalLine.date >= start,
                     JournalLine.date <= end)
-    total_rows = session.scalar(select(func.count()).select_from(JournalLine).where(in_range)) or 0
+    # The account's postings per day of the period, counted and summed by the daily
+    # balances: the row count, the closing balance and the day the page starts on, without
+    # reading the postings of earlier pages.
+    days = session.execute(
+        select(AccountDayBalance.day, func.sum(AccountDayBalance.postings),
+               func.sum(AccountDayBalance.debit - AccountDayBalance.credit))
+        .where(AccountDayBalance.book_id == book.id, AccountDayBalance.account_id == account.id,
+               AccountDayBalance.day >= start, AccountDayBalance.day <= end)
+        .group_by(AccountDayBalance.day).order_by(AccountDayBalance.day)).all()
+    total_rows = sum(int(count or 0) for _day, count, _net in days)
+    period_net = sum(int(net or 0) for _day, _count, net in days)
     opening = _balance_before(session, book, account, start)
-    period_net = session.scalar(
-        select(func.coalesce(func.sum(JournalLine.base_amount), 0)).where(in_range)) or 0
-    lines = session.execute(
+    skip = (page - 1) * page_size  # rows before this page...
+    running = opening  # ...and the balance before the day it starts on
+    first_day: date | None = None
+    for day, count, net in days:
+        if skip < int(count or 0):
+            first_day = day
+            break
+        skip -= int(count or 0)
+        running += int(net or 0)
+    lines = [] if first_day is None else session.execute(
         select(JournalLine, JournalEntry.number, JournalEntry.description)
         .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-        .where(in_range)
+        .where(in_range, JournalLine.date >= first_day)
         .order_by(JournalLine.date, JournalLine.entry_id, JournalLine.id)
-        .limit(page_size).offset((page - 1) * page_size)).all()
-    running = opening
-    if lines and page > 1:
+        .limit(page_size).offset(skip)).all()
+    if lines and skip:
         first = lines[0][0]
-        # Earlier rows of this period: whole days from balances, then the same day's rows.
-        running = _balance_before(session, book, account, first.date)
+        # The page starts inside a day: add that day's earlier rows.
         running += session.scalar(select(func.coalesce(func.sum(JournalLine.base_amount), 0))
                                   .where(in_range, JournalLine.date == first.date,
                                          tuple_(JournalLine.entry_id, JournalLine.id)
@@ -119,11 +137,12 @@ def journal(session: Session, book: Book, start: date | None = None, end: date |
         conditions.append(JournalEntry.date <= end)
     if status:
         conditions.append(JournalEntry.status == status)
-    if search:
-        pattern = f"%{search.strip()}%"
-        conditions.append(or_(JournalEntry.description.ilike(pattern),
-                              JournalEntry.party.ilike(pattern),
-                              JournalEntry.reference.ilike(pattern)))
+    text = (search or "").replace("\x00", "").strip()  # PostgreSQL refuses NUL characters
+    if text:
+        # autoescape: % and _ in the search are plain characters, not wildcards.
+        conditions.append(or_(JournalEntry.description.icontains(text, autoescape=True),
+                              JournalEntry.party.icontains(text, autoescape=True),
+                              JournalEntry.reference.icontains(text, autoescape=True)))
     total = session.scalar(select(func.count()).select_from(JournalEntry).where(*conditions)) or 0
     entries = list(session.scalars(
         select(JournalEntry).where(*conditions)

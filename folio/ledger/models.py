@@ -131,7 +131,6 @@ class JournalLine(Base):
     __tablename__ = "journal_lines"
     __table_args__ = (
         Index("ix_journal_lines_account_date", "book_id", "account_id", "date", "entry_id"),
-        Index("ix_journal_lines_book_date", "book_id", "date"),
         Index("ix_journal_lines_entry", "entry_id"),
     )
 
@@ -172,3 +171,30 @@ class AccountBalance(Base):
     credit: Mapped[int] = mapped_column(BigInteger, default=0)
     # Net in the account's own currency (equals debit - credit for base-currency accounts).
     amount: Mapped[int] = mapped_column(BigInteger, default=0)
+
+
+class AccountDayBalance(Base):
+    """Sum of an account's postings on one day, kept in step like ``AccountBalance``.
+
+    Reports read whole months from ``account_balances`` and the days of a partial month
+    from here, so no report sums postings: a trial balance at any date costs
+    O(accounts x (months + days)) however many postings the book holds. ``postings``
+    counts the lines, so a general-ledger page knows its row count and where it starts
+    without counting postings either.
+    """
+
+    __tablename__ = "account_day_balances"
+    __table_args__ = (
+        Index("ix_account_day_balances_account", "book_id", "account_id", "day"),
+    )
+
+    book_id: Mapped[int] = mapped_column(
+        ForeignKey("books.id", ondelete="CASCADE"), primary_key=True
+    )
+    day: Mapped[date] = mapped_column(Date, primary_key=True)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"), primary_key=True)
+    closing: Mapped[bool] = mapped_column(Boolean, primary_key=True, default=False)
+    debit: Mapped[int] = mapped_column(BigInteger, default=0)
+    credit: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount: Mapped[int] = mapped_column(BigInteger, default=0)
+    postings: Mapped[int] = mapped_column(Integer, default=0)

@@ -5,7 +5,22 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from folio.errors import ValidationError
 from folio.ledger.balances import period_of
+
+# The dates Folio accepts: far enough from date.min and date.max that month and
+# fiscal-year arithmetic around them never overflows.
+FIRST_DAY = date(1900, 1, 1)
+LAST_DAY = date(2999, 12, 31)
+
+
+def check_day(day: date, field: str = "date") -> date:
+    """``day`` when Folio can book or report on it; a ValidationError otherwise."""
+    if not FIRST_DAY <= day <= LAST_DAY:
+        raise ValidationError(f"{day.isoformat()} is outside the dates Folio accepts "
+                              f"({FIRST_DAY.isoformat()} to {LAST_DAY.isoformat()})",
+                              field=field)
+    return day
 
 
 def month_start(day: date) -> date:
@@ -43,7 +58,7 @@ def split_range(start: date | None, end: date) -> RangeSplit:
         return RangeSplit(None, period_of(last_full_end), partial)
     first_full = start if start.day == 1 else next_month(start)
     if first_full > last_full_end:
-        return RangeSplit(None, None, ((start, end),)) if start <= end else RangeSplit(None, None, ())
+        return RangeSplit(None, None, ((start, end),) if start <= end else ())
     parts: list[tuple[date | None, date]] = []
     if start < first_full:
         parts.append((start, first_full - timedelta(days=1)))

@@ -1,7 +1,7 @@
 """Financial reports over maintained balances: trial balance, balance sheet, income statement.
 
-Whole months are read from ``account_balances`` and only partial months from the postings,
-so a report costs O(accounts x months), not O(postings).
+Whole months are read from ``account_balances`` and the days of partial months from
+``account_day_balances``, so a report costs O(accounts x (months + days)), not O(postings).
 """
 
 from __future__ import annotations
@@ -18,12 +18,10 @@ from folio.books.service import fiscal_year_start
 from folio.ledger.models import (
     Account,
     AccountBalance,
+    AccountDayBalance,
     AccountType,
-    EntryKind,
-    JournalEntry,
-    JournalLine,
 )
-from folio.ledger.periods import add_months, month_end, split_range
+from folio.ledger.periods import add_months, check_day, month_end, split_range
 
 
 def net_by_account(session: Session, book: Book, start: date | None, end: date, *,
@@ -42,15 +40,15 @@ def net_by_account(session: Session, book: Book, start: date | None, end: date, 
         for account_id, net in session.execute(query.group_by(AccountBalance.account_id)):
             totals[account_id] += int(net or 0)
     for part_start, part_end in split.partial:
-        query = select(JournalLine.account_id, func.sum(JournalLine.base_amount)).where(
-            JournalLine.book_id == book.id, JournalLine.posted.is_(True),
-            JournalLine.date <= part_end)
+        # Days of a partial month: from the daily balances, never from the postings.
+        query = select(AccountDayBalance.account_id,
+                       func.sum(AccountDayBalance.debit - AccountDayBalance.credit)).where(
+            AccountDayBalance.book_id == book.id, AccountDayBalance.day <= part_end)
         if part_start is not None:
-            query = query.where(JournalLine.date >= part_start)
+            query = query.where(AccountDayBalance.day >= part_start)
         if not include_closing:
-            query = query.join(JournalEntry, JournalEntry.id == JournalLine.entry_id).where(
-                JournalEntry.kind != EntryKind.CLOSING.value)
-        for account_id, net in session.execute(query.group_by(JournalLine.account_id)):
+            query = query.where(AccountDayBalance.closing.is_(False))
+        for account_id, net in session.execute(query.group_by(AccountDayBalance.account_id)):
             totals[account_id] += int(net or 0)
     return {k: v for k, v in totals.items() if v != 0}
 
@@ -104,6 +102,7 @@ class TrialBalance:
 
 def trial_balance(session: Session, book: Book, as_of: date) -> TrialBalance:
     """Every account with a non-zero balance at the end of ``as_of``."""
+    check_day(as_of, "as_of")
     accounts = accounts_by_id(session, book)
     net = net_by_account(session, book, None, as_of)
     rows = [Row(account=accounts[aid], label=accounts[aid].name, amount=units,
@@ -141,6 +140,7 @@ class BalanceSheet:
 
 def balance_sheet(session: Session, book: Book, as_of: date) -> BalanceSheet:
     """Assets, liabilities and equity at the end of ``as_of``, with this year's earnings."""
+    check_day(as_of, "as_of")
     accounts = accounts_by_id(session, book)
     net = net_by_account(session, book, None, as_of)
     year_start = fiscal_year_start(book, as_of)
@@ -193,6 +193,8 @@ def previous_period(start: date, end: date) -> tuple[date, date]:
 
 def income_statement(session: Session, book: Book, start: date, end: date) -> IncomeStatement:
     """Income and expenses for [start, end], beside the previous period of equal length."""
+    check_day(end, "to")  # first: a default start is derived from it
+    check_day(start, "from")
     accounts = accounts_by_id(session, book)
     net = net_by_account(session, book, start, end, include_closing=False)
     compare_start, compare_end = previous_period(start, end)

@@ -120,7 +120,7 @@ class EntryOut(BaseModel):
             id=entry.id, number=entry.number, date=entry.date, description=entry.description,
             party=entry.party, reference=entry.reference, status=entry.status, kind=entry.kind,
             reversal_of=entry.reversal_of_id, reversed_by=reversed_by, hash=entry.hash,
-            posted_at=entry.posted_at,
+            posted_at=_utc(entry.posted_at),
             lines=[LineOut(line_no=x.line_no, account=x.account.code, account_name=x.account.name,
                            amount=decimal_str(x.amount, x.currency), currency=x.currency,
                            rate=format(x.rate.normalize(), "f"),
@@ -128,6 +128,13 @@ class EntryOut(BaseModel):
                            debit=decimal_str(max(x.base_amount, 0), base_currency),
                            credit=decimal_str(max(-x.base_amount, 0), base_currency),
                            memo=x.memo) for x in entry.lines])
+
+
+def _utc(moment: dt.datetime | None) -> dt.datetime | None:
+    """Timestamps are stored in UTC; SQLite hands them back without the zone."""
+    if moment is not None and moment.tzinfo is None:
+        return moment.replace(tzinfo=dt.UTC)
+    return moment
 
 
 class EntryPage(BaseModel):

@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -17,6 +17,7 @@ from folio.books.models import Book
 from folio.books.service import fiscal_year_end, fiscal_year_start, lock_book
 from folio.clock import today
 from folio.errors import Conflict, NotFound, PeriodLocked, Unbalanced, ValidationError
+from folio.ledger.accounts import CODE_RE
 from folio.ledger.balances import BalanceDeltas
 from folio.ledger.chain import canonical_content, entry_hash
 from folio.ledger.models import (
@@ -27,9 +28,11 @@ from folio.ledger.models import (
     JournalEntry,
     JournalLine,
 )
+from folio.ledger.periods import FIRST_DAY, LAST_DAY, check_day
 from folio.money import decimal_str, exponent, is_currency, to_minor
 
 MAX_LINES = 500
+MAX_UNITS = 10**17  # minor units of one line; sums of many stay far inside BIGINT
 
 
 @dataclass
@@ -57,25 +60,45 @@ def _line_error(index: int, name: str, message: str) -> dict[str, str]:
     return {"field": f"lines[{index}].{name}", "message": message}
 
 
+def _text_error(field_name: str, value: str | None, limit: int) -> dict[str, str] | None:
+    """A field error for optional text too long to store or holding a NUL character."""
+    if value is None:
+        return None
+    if len(value) > limit:
+        return {"field": field_name, "message": f"at most {limit} characters"}
+    if "\x00" in value:
+        return {"field": field_name, "message": "must not contain NUL characters"}
+    return None
+
+
 def build_lines(session: Session, book: Book, data: EntryInput) -> list[JournalLine]:
     """Validate ``data`` and turn it into journal lines; raise with every field error found."""
     errors = list(data.extra_errors)
+    if not (FIRST_DAY <= data.date <= LAST_DAY):
+        errors.append({"field": "date", "message": f"a date from {FIRST_DAY.isoformat()} "
+                                                   f"to {LAST_DAY.isoformat()}"})
     if not data.description.strip():
         errors.append({"field": "description", "message": "an entry needs a description"})
-    elif len(data.description) > 500:
-        errors.append({"field": "description", "message": "at most 500 characters"})
+    errors += [e for e in (_text_error("description", data.description, 500),
+                           _text_error("party", data.party, 200),
+                           _text_error("reference", data.reference, 100)) if e]
     if len(data.lines) < 2:
         errors.append({"field": "lines", "message": "an entry needs at least two lines"})
     if len(data.lines) > MAX_LINES:
         errors.append({"field": "lines", "message": f"at most {MAX_LINES} lines"})
-    codes = {line.account for line in data.lines}
+    # Only codes that can exist are looked up (PostgreSQL refuses NUL characters in a query).
+    codes = {line.account for line in data.lines if CODE_RE.match(line.account)}
     accounts = {a.code: a for a in session.scalars(
         select(Account).where(Account.book_id == book.id, Account.code.in_(codes)))}
     lines: list[JournalLine] = []
     for index, line in enumerate(data.lines):
+        memo_error = _text_error(f"lines[{index}].memo", line.memo, 500)
+        if memo_error:
+            errors.append(memo_error)
         account = accounts.get(line.account)
         if account is None:
-            errors.append(_line_error(index, "account", f"no account with the code {line.account!r}"))
+            errors.append(_line_error(index, "account",
+                                      f"no account with the code {line.account!r}"))
             continue
         if account.is_group:
             errors.append(_line_error(index, "account",
@@ -89,12 +112,18 @@ def build_lines(session: Session, book: Book, data: EntryInput) -> list[JournalL
         if account.currency and currency != account.currency:
             errors.append(_line_error(index, "currency",
                                       f"{account.code} is kept in {account.currency}"))
+        if not line.amount.is_finite():
+            errors.append(_line_error(index, "amount", "the amount is not a number"))
+            continue
         if line.amount == 0:
             errors.append(_line_error(index, "amount", "a line's amount cannot be zero"))
         try:
             amount = to_minor(line.amount, currency)
         except ValidationError as exc:
             errors.append(_line_error(index, "amount", exc.detail))
+            continue
+        if abs(amount) >= MAX_UNITS:
+            errors.append(_line_error(index, "amount", "amount is too large"))
             continue
         rate = Decimal(1)
         base_amount = amount
@@ -105,12 +134,15 @@ def build_lines(session: Session, book: Book, data: EntryInput) -> list[JournalL
                                           f"to {book.base_currency}"))
                 continue
             rate = line.rate
-            base = (line.amount * rate).quantize(Decimal(1).scaleb(-exponent(book.base_currency)),
-                                                 rounding=ROUND_HALF_UP)
-            base_amount = to_minor(base, book.base_currency)
-        if abs(amount) >= 10**17 or abs(base_amount) >= 10**17:
-            errors.append(_line_error(index, "amount", "amount is too large"))
-            continue
+            with localcontext() as exact:  # amount x rate may exceed the default 28 digits
+                exact.prec = 100
+                base = (line.amount * rate).quantize(
+                    Decimal(1).scaleb(-exponent(book.base_currency)), rounding=ROUND_HALF_UP)
+                base_amount = to_minor(base, book.base_currency)
+            if abs(base_amount) >= MAX_UNITS:
+                errors.append(_line_error(index, "amount",
+                                          f"amount is too large in {book.base_currency}"))
+                continue
         lines.append(JournalLine(book_id=book.id, line_no=index + 1, account_id=account.id,
                                  date=data.date, amount=amount, currency=currency, rate=rate,
                                  base_amount=base_amount, memo=(line.memo or None),
@@ -133,7 +165,8 @@ def _check_open(book: Book, day: date) -> None:
                            f"nothing can be dated {day.isoformat()}", field="date")
 
 
-def create_entry(session: Session, book: Book, data: EntryInput, *, post: bool = False) -> JournalEntry:
+def create_entry(session: Session, book: Book, data: EntryInput, *,
+                 post: bool = False) -> JournalEntry:
     """Create a draft entry, and post it at once when ``post`` is true."""
     if data.external_id is not None:
         exists = session.scalar(select(JournalEntry.id).where(
@@ -153,7 +186,8 @@ def create_entry(session: Session, book: Book, data: EntryInput, *, post: bool =
     return entry
 
 
-def update_draft(session: Session, book: Book, entry: JournalEntry, data: EntryInput) -> JournalEntry:
+def update_draft(session: Session, book: Book, entry: JournalEntry,
+                 data: EntryInput) -> JournalEntry:
     """Replace a draft's content; posted entries are immutable."""
     if entry.is_posted:
         raise Conflict("A posted entry cannot be changed; reverse it instead")
@@ -193,8 +227,14 @@ def post_entry(session: Session, book: Book, entry: JournalEntry) -> JournalEntr
     _check_open(book, entry.date)
     if sum(line.base_amount for line in entry.lines) != 0 or len(entry.lines) < 2:
         raise Unbalanced("The entry does not balance", field="lines")
-    codes = dict(session.execute(select(Account.id, Account.code).where(
-        Account.id.in_({line.account_id for line in entry.lines}))).all())
+    accounts = session.execute(select(Account.id, Account.code, Account.is_active).where(
+        Account.id.in_({line.account_id for line in entry.lines}))).all()
+    inactive = sorted(code for _, code, active in accounts if not active)
+    # A draft may wait while its account is deactivated; reversals and closings still post.
+    if inactive and entry.kind in (EntryKind.MANUAL.value, EntryKind.IMPORT.value):
+        raise ValidationError(f"Account {', '.join(inactive)} is inactive; change the draft",
+                              field="lines")
+    codes = {account_id: code for account_id, code, _ in accounts}
     deltas = BalanceDeltas()
     seal_entry(book, entry, codes, deltas)
     deltas.apply(session, book.id)
@@ -220,7 +260,8 @@ def seal_entry(book: Book, entry: JournalEntry, codes: dict[int, str],
 
 
 def get_entry(session: Session, book: Book, entry_id: int) -> JournalEntry:
-    entry = session.get(JournalEntry, entry_id)
+    # Ids are BIGINT: a larger number cannot name an entry (and would overflow the query).
+    entry = session.get(JournalEntry, entry_id) if 0 < entry_id < 2**63 else None
     if entry is None or entry.book_id != book.id:
         raise NotFound(f"No entry {entry_id} in this book")
     return entry
@@ -264,6 +305,7 @@ def close_fiscal_year(session: Session, book: Book, day: date) -> JournalEntry |
     from folio.ledger.accounts import account_by_role
     from folio.ledger.reports import net_by_account
 
+    check_day(day)
     start, end = fiscal_year_start(book, day), fiscal_year_end(book, day)
     if book.lock_date is not None and end <= book.lock_date:
         raise PeriodLocked(f"The year ending {end.isoformat()} is already closed or locked")

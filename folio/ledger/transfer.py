@@ -8,22 +8,26 @@ holds are skipped. Entries are written with bulk inserts and chained in file ord
 from __future__ import annotations
 
 import csv
+import gc
 import io
+import re
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation, localcontext
 from typing import IO, Any
 
-from sqlalchemy import insert, select, text, update
+from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
 from folio.books.models import Book
 from folio.errors import ValidationError
 from folio.ledger.accounts import ACCOUNT_TYPES, CODE_RE
 from folio.ledger.balances import BalanceDeltas
-from folio.ledger.chain import canonical_json, entry_hash
+from folio.ledger.chain import canonical_json_plain, entry_hash
 from folio.ledger.models import Account, EntryKind, EntryStatus, JournalEntry, JournalLine
+from folio.ledger.periods import check_day
 from folio.ledger.service import lock_book_row
 from folio.money import decimal_str, exponent, is_currency, parse_amount
 
@@ -74,11 +78,12 @@ class AccountImportResult:
 
 
 def import_accounts(session: Session, book: Book, stream: IO[str]) -> AccountImportResult:
-    """Create the accounts of ``code,name,type[,parent,currency]``; existing codes stay as they are."""
+    """Create the accounts of ``code,name,type[,parent,currency]``; existing codes stay."""
     rows = list(_reader(stream))
     header = rows[0][1].keys() if rows else ACCOUNT_COLUMNS
     _require_columns(header, ACCOUNT_COLUMNS)
-    existing = {a.code: a for a in session.scalars(select(Account).where(Account.book_id == book.id))}
+    existing = {a.code: a for a in session.scalars(
+        select(Account).where(Account.book_id == book.id))}
     result = AccountImportResult()
     pending: dict[str, tuple[int, dict[str, str]]] = {}
     for line, row in rows:
@@ -87,7 +92,7 @@ def import_accounts(session: Session, book: Book, stream: IO[str]) -> AccountImp
             raise _fail(line, f"{code!r} is not a valid account code", "code")
         if row["type"].lower() not in ACCOUNT_TYPES:
             raise _fail(line, f"type must be one of {', '.join(ACCOUNT_TYPES)}", "type")
-        if not row["name"] or len(row["name"]) > 200:
+        if not row["name"] or len(row["name"]) > 200 or "\x00" in row["name"]:
             raise _fail(line, "a name of 1 to 200 characters is needed", "name")
         currency = row.get("currency", "").upper()
         if currency and not is_currency(currency):
@@ -126,7 +131,7 @@ def import_accounts(session: Session, book: Book, stream: IO[str]) -> AccountImp
     return result
 
 
-@dataclass
+@dataclass(slots=True)
 class _Entry:
     txn_id: str
     line: int
@@ -136,6 +141,7 @@ class _Entry:
     kind: str
     lines: list[tuple[int, int, str, Decimal, int, str | None]] = field(default_factory=list)
     # (account_id, amount, currency, rate, base_amount, memo)
+    total: int = 0  # sum of the base amounts, kept as rows arrive
 
 
 @dataclass
@@ -147,89 +153,186 @@ class JournalImportResult:
 
 def _parse_date(value: str, line: int) -> date:
     try:
-        return date.fromisoformat(value) if len(value) == 10 else date.fromisoformat("x")
+        day = date.fromisoformat(value) if len(value) == 10 else date.fromisoformat("x")
     except ValueError:
         raise _fail(line, f"{value!r} is not a date in the form YYYY-MM-DD", "date") from None
+    try:
+        return check_day(day)
+    except ValidationError as exc:
+        raise _fail(line, exc.detail, "date") from None
+
+
+_ONE = Decimal(1)
+# A plain amount ("-1250.5"): what parse_amount accepts, parsed without Decimal when it
+# has no more decimals than the currency allows. Anything else takes parse_amount's path.
+_PLAIN_AMOUNT = re.compile(r"(-?)([0-9]{1,15})(?:\.([0-9]+))?")
+_IMPORT = EntryKind.IMPORT.value
+_KINDS = frozenset((EntryKind.IMPORT.value, EntryKind.CLOSING.value, EntryKind.MANUAL.value,
+                    EntryKind.REVERSAL.value))
+
+
+def _rows(stream: IO[str]) -> Iterator[tuple[int, list[str]]]:
+    """(line number, cells) of each data row: what ``_reader`` yields, as lists.
+
+    The header's names are in the first row yielded (line 1); cells are padded with ""
+    to the header's width and are not stripped. Blank lines are skipped, and the line
+    number is the one ``csv.DictReader`` reports.
+    """
+    reader = csv.reader(stream)
+    header = next(reader, None)
+    if header is None:
+        raise ImportError_("the file is empty: expected a header row")
+    names = [name.strip().lstrip("\ufeff").lower() for name in header]
+    yield reader.line_num, names
+    width = len(names)
+    padding = [""] * width
+    for row in reader:
+        line = reader.line_num
+        while not row:
+            row = next(reader, None)  # type: ignore[arg-type]
+            if row is None:
+                return
+        size = len(row)
+        if size != width:
+            if size > width:
+                raise _fail(line, "the row has more cells than the header")
+            row += padding[size:]
+        yield line, row
 
 
 def _read_entries(session: Session, book: Book, stream: IO[str]) -> list[_Entry]:
-    accounts = {a.code: a for a in session.scalars(select(Account).where(Account.book_id == book.id))}
+    accounts: dict[str, tuple[int, bool, str | None]] = {}  # code -> (id, is_group, currency)
+    inactive: set[str] = set()  # inactive accounts take no postings
+    for account_id, code, is_group, account_currency, is_active in session.execute(
+            select(Account.id, Account.code, Account.is_group, Account.currency,
+                   Account.is_active).where(Account.book_id == book.id)):
+        if is_active:
+            accounts[code] = (account_id, is_group, account_currency)
+        else:
+            inactive.add(code)
     entries: dict[str, _Entry] = {}
     base = book.base_currency
-    base_quantum = Decimal(1).scaleb(-exponent(base))
+    base_exponent = exponent(base)
+    base_quantum = Decimal(1).scaleb(-base_exponent)
+    currencies: dict[str, str] = {}  # the currency cell (or default) -> checked code
+    dates: dict[str, date] = {}
+    scales = [10 ** (base_exponent - n) for n in range(base_exponent + 1)]
+    plain_amount = _PLAIN_AMOUNT.fullmatch
+    rows = _rows(stream)
+    _, names = next(rows)
+    column = {name: index for index, name in enumerate(names)}  # the last of equal names
+    (i_txn, i_date, i_description, i_party, i_account, i_amount) = (
+        column.get(name, -1) for name in POSTING_COLUMNS)
+    i_currency, i_rate, i_base, i_memo, i_kind = (
+        column.get(name) for name in OPTIONAL_POSTING_COLUMNS)
     checked_header = False
-    for line, row in _reader(stream):
+    for line, row in rows:
         if not checked_header:
-            _require_columns(row.keys(), POSTING_COLUMNS)
+            _require_columns(names, POSTING_COLUMNS)
             checked_header = True
-        txn_id = row["txn_id"]
+        txn_id = row[i_txn].strip()
         if not txn_id or len(txn_id) > 100:
             raise _fail(line, "txn_id must be 1 to 100 characters", "txn_id")
-        account = accounts.get(row["account"])
-        if account is None:
-            raise _fail(line, f"unknown account {row['account']!r}", "account")
-        if account.is_group:
-            raise _fail(line, f"{account.code} is a group account", "account")
-        currency = (row.get("currency") or account.currency or base).upper()
-        if not is_currency(currency):
-            raise _fail(line, f"{currency!r} is not an ISO 4217 currency code", "currency")
-        if account.currency and currency != account.currency:
-            raise _fail(line, f"account {account.code} is kept in {account.currency}", "currency")
-        try:
-            amount = parse_amount(row["amount"], currency)
-        except ValidationError as exc:
-            raise _fail(line, exc.detail, "amount") from None
-        if amount == 0:
-            raise _fail(line, "amount cannot be zero", "amount")
-        if abs(amount) >= Decimal(10) ** 15:
-            raise _fail(line, "amount is too large", "amount")
-        units = int(amount.scaleb(exponent(currency)))
-        rate = Decimal(1)
-        base_units = units
-        if currency != base:
-            rate_text, base_text = row.get("rate", ""), row.get("base_amount", "")
-            if base_text:
-                try:
-                    base_amount = parse_amount(base_text, base)
-                except ValidationError as exc:
-                    raise _fail(line, exc.detail, "base_amount") from None
-                rate = (base_amount / amount).quantize(Decimal("1e-10")).normalize() if not rate_text \
-                    else _parse_rate(rate_text, line)
-            elif rate_text:
-                rate = _parse_rate(rate_text, line)
-                base_amount = (amount * rate).quantize(base_quantum, rounding=ROUND_HALF_UP)
-            else:
-                raise _fail(line, f"a {currency} amount needs a rate or base_amount column "
-                                  f"to convert it to {base}", "rate")
-            base_units = int(base_amount.scaleb(exponent(base)))
-        day = _parse_date(row["date"], line)
+        code = row[i_account].strip()
+        found = accounts.get(code)
+        if found is None:
+            if code in inactive:
+                raise _fail(line, f"{code} is inactive", "account")
+            raise _fail(line, f"unknown account {code!r}", "account")
+        account_id, is_group, account_currency = found
+        if is_group:
+            raise _fail(line, f"{code} is a group account", "account")
+        cell = row[i_currency].strip() if i_currency is not None else ""
+        raw_currency = cell or account_currency or base
+        currency = currencies.get(raw_currency)
+        if currency is None:
+            currency = raw_currency.upper()
+            if not is_currency(currency):
+                raise _fail(line, f"{currency!r} is not an ISO 4217 currency code", "currency")
+            currencies[raw_currency] = currency
+        if account_currency and currency != account_currency:
+            raise _fail(line, f"account {code} is kept in {account_currency}", "currency")
+        amount_text = row[i_amount].strip()
+        plain = plain_amount(amount_text) if currency == base else None
+        if plain is not None and len(plain[3] or "") <= base_exponent:
+            # Same value, checks and errors as parse_amount, without Decimal.
+            sign, whole, fraction = plain.groups()
+            units = int(whole + fraction) * scales[len(fraction)] if fraction \
+                else int(whole) * scales[0]
+            if sign:
+                units = -units
+            if units == 0:
+                raise _fail(line, "amount cannot be zero", "amount")
+            rate = _ONE
+            base_units = units
+        else:
+            try:
+                amount = parse_amount(amount_text, currency)
+            except ValidationError as exc:
+                raise _fail(line, exc.detail, "amount") from None
+            if amount == 0:
+                raise _fail(line, "amount cannot be zero", "amount")
+            if abs(amount) >= Decimal(10) ** 15:
+                raise _fail(line, "amount is too large", "amount")
+            units = int(amount.scaleb(exponent(currency)))
+            rate = _ONE
+            base_units = units
+            if currency != base:
+                rate_text = row[i_rate].strip() if i_rate is not None else ""
+                base_text = row[i_base].strip() if i_base is not None else ""
+                with localcontext() as wide:  # amount x rate may exceed 28 digits
+                    wide.prec = 100
+                    if base_text:
+                        try:
+                            base_amount = parse_amount(base_text, base)
+                        except ValidationError as exc:
+                            raise _fail(line, exc.detail, "base_amount") from None
+                        rate = (base_amount / amount).quantize(Decimal("1e-10")).normalize() \
+                            if not rate_text else _parse_rate(rate_text, line)
+                    elif rate_text:
+                        rate = _parse_rate(rate_text, line)
+                        base_amount = (amount * rate).quantize(base_quantum,
+                                                               rounding=ROUND_HALF_UP)
+                    else:
+                        raise _fail(line, f"a {currency} amount needs a rate or base_amount "
+                                          f"column to convert it to {base}", "rate")
+                if abs(base_amount) >= Decimal(10) ** 15:
+                    raise _fail(line, f"amount is too large in {base}", "amount")
+                base_units = int(base_amount.scaleb(base_exponent))
+        date_text = row[i_date].strip()
+        day = dates.get(date_text)
+        if day is None:
+            day = dates[date_text] = _parse_date(date_text, line)
         entry = entries.get(txn_id)
         if entry is None:
-            description = row["description"]
+            description = row[i_description].strip()
             if not description:
                 raise _fail(line, "description is empty", "description")
             if len(description) > 500:
                 raise _fail(line, "description is longer than 500 characters", "description")
-            kind = row.get("kind") or EntryKind.IMPORT.value
-            if kind not in (EntryKind.IMPORT.value, EntryKind.CLOSING.value,
-                            EntryKind.MANUAL.value, EntryKind.REVERSAL.value):
+            kind = (row[i_kind].strip() if i_kind is not None else "") or _IMPORT
+            if kind not in _KINDS:
                 raise _fail(line, f"unknown kind {kind!r}", "kind")
-            entry = entries[txn_id] = _Entry(txn_id, line, day, description,
-                                             row["party"][:200] or None, kind)
+            party = row[i_party].strip()[:200]
+            if "\x00" in txn_id or "\x00" in description or "\x00" in party:
+                raise _fail(line, "the row contains a NUL character", "row")
+            entry = entries[txn_id] = _Entry(txn_id, line, day, description, party or None, kind)
         elif day != entry.date:
             raise _fail(line, f"transaction {txn_id} has rows with different dates "
                               f"({entry.date.isoformat()} and {day.isoformat()})", "date")
-        entry.lines.append((account.id, units, currency, rate, base_units,
-                            (row.get("memo") or None)))
+        memo = (row[i_memo].strip() if i_memo is not None else "") or None
+        if memo is not None and (len(memo) > 500 or "\x00" in memo):
+            raise _fail(line, "memo must be at most 500 characters, without NUL", "memo")
+        entry.lines.append((account_id, units, currency, rate, base_units, memo))
+        entry.total += base_units
     if not checked_header:
         raise ImportError_("line 1: the file has a header but no rows")
     for entry in entries.values():
         if len(entry.lines) < 2:
             raise _fail(entry.line, f"transaction {entry.txn_id} has only one row", "txn_id")
-        total = sum(posting[4] for posting in entry.lines)
-        if total:
+        if entry.total:
             raise _fail(entry.line, f"transaction {entry.txn_id} does not balance: it is off by "
-                                    f"{decimal_str(total, base)} {base}", "amount")
+                                    f"{decimal_str(entry.total, base)} {base}", "amount")
     return list(entries.values())
 
 
@@ -254,18 +357,87 @@ def _reserve_ids(session: Session, table: str, count: int) -> int:
     return int(current or 0) + 1
 
 
-def import_journal(session: Session, book: Book, stream: IO[str],
-                   progress: Progress | None = None) -> JournalImportResult:
-    """Import ``POSTINGS.csv`` rows as posted entries; see the module docstring."""
-    entries = _read_entries(session, book, stream)
-    book = lock_book_row(session, book)
-    known = set()
-    ids = [e.txn_id for e in entries]
+def _known_txn_ids(session: Session, book: Book, ids: list[str]) -> set[str]:
+    """The ``ids`` the book already holds as an entry's external id."""
+    held = session.scalar(select(func.count()).select_from(JournalEntry).where(
+        JournalEntry.book_id == book.id, JournalEntry.external_id.is_not(None))) or 0
+    if not held:
+        return set()
+    known: set[str] = set()
+    if held <= 4 * len(ids):
+        # Cheaper to read the book's ids once than to ask about each of ours.
+        wanted = set(ids)
+        for external_id in session.scalars(select(JournalEntry.external_id).where(
+                JournalEntry.book_id == book.id, JournalEntry.external_id.is_not(None))):
+            if external_id in wanted:
+                known.add(external_id)
+        return known
     for start in range(0, len(ids), 900):
         known.update(session.scalars(select(JournalEntry.external_id).where(
             JournalEntry.book_id == book.id, JournalEntry.external_id.in_(ids[start:start + 900]))))
+    return known
+
+
+def import_journal(session: Session, book: Book, stream: IO[str],
+                   progress: Progress | None = None) -> JournalImportResult:
+    """Import ``POSTINGS.csv`` rows as posted entries; see the module docstring."""
+    with _cyclic_gc_paused():
+        return _import_journal(session, book, stream, progress)
+
+
+@contextmanager
+def _cyclic_gc_paused() -> Iterator[None]:
+    """Pause Python's cycle collector: an import builds millions of small containers,
+    and the collector's repeated passes over them cost as much as the parsing itself.
+    Reference counting still frees everything; collection resumes afterwards."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+# SQLite page cache during a large import: KiB per posting written, and the ceiling in KiB.
+# The indexes of a million-entry import outgrow the default 2 MiB many times over.
+SQLITE_IMPORT_CACHE_KIB = (0.125, 256 * 1024)
+
+
+@contextmanager
+def _sqlite_cache_for(session: Session, postings: int) -> Iterator[None]:
+    """Enlarge this connection's SQLite page cache while ``postings`` lines are written.
+
+    Only memory: journaling, synchronous and every other durability setting stay as they
+    are. The previous size is restored afterwards.
+    """
+    per_posting, ceiling = SQLITE_IMPORT_CACHE_KIB
+    wanted = min(ceiling, int(postings * per_posting))
+    if session.get_bind().dialect.name != "sqlite" or wanted <= 2048:
+        yield
+        return
+    dbapi = session.connection().connection.dbapi_connection
+    assert dbapi is not None
+    previous = int(dbapi.execute("PRAGMA cache_size").fetchone()[0])
+    page_kib = int(dbapi.execute("PRAGMA page_size").fetchone()[0]) // 1024
+    if (-previous if previous < 0 else previous * page_kib) >= wanted:  # negative: KiB
+        yield
+        return
+    dbapi.execute(f"PRAGMA cache_size=-{wanted}")
+    try:
+        yield
+    finally:
+        dbapi.execute(f"PRAGMA cache_size={previous}")
+
+
+def _import_journal(session: Session, book: Book, stream: IO[str],
+                    progress: Progress | None) -> JournalImportResult:
+    entries = _read_entries(session, book, stream)
+    book = lock_book_row(session, book)
+    known = _known_txn_ids(session, book, [e.txn_id for e in entries])
     result = JournalImportResult(skipped=sum(1 for e in entries if e.txn_id in known))
-    fresh = [e for e in entries if e.txn_id not in known]
+    fresh = [e for e in entries if e.txn_id not in known] if known else entries
+    del entries
     if progress and result.skipped:
         progress(result.skipped)
     if fresh and book.lock_date is not None:
@@ -277,13 +449,15 @@ def import_journal(session: Session, book: Book, stream: IO[str],
         Account.book_id == book.id)).all())
     deltas = BalanceDeltas()
     now = datetime.now(UTC)
-    for start in range(0, len(fresh), BATCH):
-        batch = fresh[start:start + BATCH]
-        _write_batch(session, book, batch, codes, deltas, now)
-        result.created += len(batch)
-        result.postings += sum(len(e.lines) for e in batch)
-        if progress:
-            progress(len(batch))
+    writer = _BatchWriter(session, book, codes, now)
+    with _sqlite_cache_for(session, sum(len(e.lines) for e in fresh)):
+        for start in range(0, len(fresh), BATCH):
+            batch = fresh[start:start + BATCH]
+            writer.write(batch, deltas)
+            result.created += len(batch)
+            result.postings += sum(len(e.lines) for e in batch)
+            if progress:
+                progress(len(batch))
     deltas.apply(session, book.id)
     session.execute(update(Book).where(Book.id == book.id).values(
         chain_seq=book.chain_seq, chain_head=book.chain_head))
@@ -291,42 +465,115 @@ def import_journal(session: Session, book: Book, stream: IO[str],
     return result
 
 
-def _write_batch(session: Session, book: Book, batch: list[_Entry], codes: dict[int, str],
-                 deltas: BalanceDeltas, now: datetime) -> None:
-    entry_id = _reserve_ids(session, "journal_entries", len(batch))
-    line_count = sum(len(e.lines) for e in batch)
-    line_id = _reserve_ids(session, "journal_lines", line_count)
-    entry_rows: list[dict[str, Any]] = []
-    line_rows: list[dict[str, Any]] = []
-    for entry in batch:
-        book.chain_seq += 1
-        closing = entry.kind == EntryKind.CLOSING.value
-        content = canonical_json(
-            number=book.chain_seq, day=entry.date, description=entry.description,
-            party=entry.party, reference=None, kind=entry.kind, external_id=entry.txn_id,
-            reversal_of=None,
-            lines=[(codes[a], amt, cur, rate, base, memo)
-                   for a, amt, cur, rate, base, memo in entry.lines])
-        digest = entry_hash(book.chain_head, content)
-        entry_rows.append({"id": entry_id, "book_id": book.id, "number": book.chain_seq,
-                           "date": entry.date, "description": entry.description,
-                           "party": entry.party, "reference": None,
-                           "status": EntryStatus.POSTED.value, "kind": entry.kind,
-                           "external_id": entry.txn_id, "reversal_of_id": None,
-                           "prev_hash": book.chain_head, "hash": digest, "created_at": now,
-                           "posted_at": now})
-        book.chain_head = digest
-        for line_no, (account_id, amount, currency, rate, base_amount, memo) in enumerate(
-                entry.lines, 1):
-            line_rows.append({"id": line_id, "book_id": book.id, "entry_id": entry_id,
-                              "line_no": line_no, "account_id": account_id, "date": entry.date,
-                              "posted": True, "memo": memo, "amount": amount,
-                              "currency": currency, "rate": rate, "base_amount": base_amount})
-            deltas.add(account_id, entry.date, base_amount, amount, closing)
-            line_id += 1
-        entry_id += 1
-    session.execute(insert(JournalEntry), entry_rows)
-    session.execute(insert(JournalLine), line_rows)
+_ENTRY_COLUMNS = ("id", "book_id", "number", "date", "description", "party", "reference",
+                  "status", "kind", "external_id", "reversal_of_id", "prev_hash", "hash",
+                  "created_at", "posted_at")
+_LINE_COLUMNS = ("id", "book_id", "entry_id", "line_no", "account_id", "date", "posted", "memo",
+                 "amount", "currency", "rate", "base_amount")
+
+
+class _BatchWriter:
+    """Chains entries and inserts them with the driver's executemany and plain tuples.
+
+    Values are converted by the columns' own bind processors (dates, booleans, rates,
+    timestamps; each distinct value once), so the rows are what an ORM insert would write.
+    """
+
+    def __init__(self, session: Session, book: Book, codes: dict[int, str], now: datetime):
+        self.session = session
+        self.book = book
+        self.codes = codes
+        dialect = session.get_bind().dialect
+        self.entry_sql = self._sql(dialect, JournalEntry.__table__, _ENTRY_COLUMNS)
+        self.line_sql = self._sql(dialect, JournalLine.__table__, _LINE_COLUMNS)
+        entry_columns = JournalEntry.__table__.c
+        line_columns = JournalLine.__table__.c
+        self.entry_date = self._processor(dialect, entry_columns.date)
+        self.line_date = self._processor(dialect, line_columns.date)
+        self.rate = self._processor(dialect, line_columns.rate)
+        self.now = self._processor(dialect, entry_columns.created_at)(now)
+        self.posted_now = self._processor(dialect, entry_columns.posted_at)(now)
+        self.posted = self._processor(dialect, line_columns.posted)(True)
+        handled = {"date", "rate", "created_at", "posted_at", "posted"}
+        for table, names in ((JournalEntry.__table__, _ENTRY_COLUMNS),
+                             (JournalLine.__table__, _LINE_COLUMNS)):
+            for name in names:
+                column_type = table.c[name].type.dialect_impl(dialect)
+                if name not in handled and column_type.bind_processor(dialect) is not None:
+                    raise RuntimeError(f"{table}.{name} needs a bind processor")
+        self.dates: dict[date, tuple[Any, Any]] = {}
+        self.rates: dict[Decimal, Any] = {}
+
+    @staticmethod
+    def _sql(dialect: Any, table: Any, columns: tuple[str, ...]) -> str:
+        mark = "?" if dialect.paramstyle == "qmark" else "%s"
+        quote = dialect.identifier_preparer.quote
+        return (f"INSERT INTO {dialect.identifier_preparer.format_table(table)} "
+                f"({', '.join(quote(c) for c in columns)}) "
+                f"VALUES ({', '.join([mark] * len(columns))})")
+
+    @staticmethod
+    def _processor(dialect: Any, column: Any) -> Callable[[Any], Any]:
+        process = column.type.dialect_impl(dialect).bind_processor(dialect)
+        return process or (lambda value: value)
+
+    def write(self, batch: list[_Entry], deltas: BalanceDeltas) -> None:
+        session, book, codes = self.session, self.book, self.codes
+        entry_id = _reserve_ids(session, "journal_entries", len(batch))
+        line_count = sum(len(e.lines) for e in batch)
+        line_id = _reserve_ids(session, "journal_lines", line_count)
+        book_id = book.id
+        posted_status = EntryStatus.POSTED.value
+        closing_kind = EntryKind.CLOSING.value
+        posted, now, posted_now = self.posted, self.now, self.posted_now
+        dates, rates = self.dates, self.rates
+        seq, head = book.chain_seq, book.chain_head
+        sums: dict[tuple[int, date, bool], list[int]] = {}  # debit, credit, amount, postings
+        entry_rows: list[tuple[Any, ...]] = []
+        line_rows: list[tuple[Any, ...]] = []
+        for entry in batch:
+            seq += 1
+            day = entry.date
+            known = dates.get(day)
+            if known is None:
+                known = dates[day] = (self.entry_date(day), self.line_date(day))
+            entry_day, line_day = known
+            closing = entry.kind == closing_kind
+            content = canonical_json_plain(
+                number=seq, day=day, description=entry.description, party=entry.party,
+                kind=entry.kind, external_id=entry.txn_id,
+                lines=[(codes[a], amt, cur, rate, base, memo)
+                       for a, amt, cur, rate, base, memo in entry.lines])
+            digest = entry_hash(head, content)
+            entry_rows.append((entry_id, book_id, seq, entry_day, entry.description, entry.party,
+                               None, posted_status, entry.kind, entry.txn_id, None, head, digest,
+                               now, posted_now))
+            head = digest
+            for line_no, (account_id, amount, currency, rate, base_amount, memo) in enumerate(
+                    entry.lines, 1):
+                rate_value = rates.get(rate)
+                if rate_value is None:
+                    rate_value = rates[rate] = self.rate(rate)
+                line_rows.append((line_id, book_id, entry_id, line_no, account_id, line_day,
+                                  posted, memo, amount, currency, rate_value, base_amount))
+                key = (account_id, day, closing)
+                total = sums.get(key)
+                if total is None:
+                    total = sums[key] = [0, 0, 0, 0]
+                if base_amount >= 0:
+                    total[0] += base_amount
+                else:
+                    total[1] -= base_amount
+                total[2] += amount
+                total[3] += 1
+                line_id += 1
+            entry_id += 1
+        book.chain_seq, book.chain_head = seq, head
+        connection = session.connection()
+        connection.exec_driver_sql(self.entry_sql, entry_rows)
+        connection.exec_driver_sql(self.line_sql, line_rows)
+        for (account_id, day, closing), (debit, credit, amount, n) in sums.items():
+            deltas.add_day(account_id, day, debit, credit, amount, n, closing)
 
 
 def export_journal(session: Session, book: Book, out: IO[str]) -> int:
@@ -363,7 +610,7 @@ def export_journal(session: Session, book: Book, out: IO[str]) -> int:
                     decimal_str(line.base_amount, book.base_currency) if foreign else "",
                     line.memo or "", kind if kind == EntryKind.CLOSING.value else ""])
             count += 1
-        last = entries[-1][1]
+        last = entries[-1][1] or 0
         session.expunge_all()
 
 

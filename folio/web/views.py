@@ -1,0 +1,89 @@
+"""The web shell: the front door, each book's dashboard, and the language and theme switches.
+
+Domain pages live with their domain (``folio/ledger/views.py`` ...) and are mounted here,
+so ``folio.app`` includes one router for all pages.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Form, Request
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from folio.books.service import list_books
+from folio.clock import today
+from folio.deps import BookDep, SessionDep
+from folio.i18n import LANGUAGE_COOKIE, LANGUAGES, load_all
+from folio.ledger import entry_views, report_views
+from folio.ledger import views as ledger_views
+from folio.ledger.general_ledger import journal
+from folio.ledger.summary import book_summary
+from folio.money import exponent
+from folio.web.templating import THEME_COOKIE, THEMES, render
+
+router = APIRouter(include_in_schema=False)
+# Fixed paths first: /entries/new must not be read as /entries/{entry_id}.
+router.include_router(entry_views.router)
+router.include_router(ledger_views.router)
+router.include_router(report_views.router)
+
+# Compile the catalogs as the app mounts its pages, so a broken .po stops the start.
+load_all()
+
+PREFERENCE_MAX_AGE = 365 * 24 * 3600
+RECENT_ENTRIES = 8
+
+
+@router.get("/", name="home")
+def home(request: Request, session: SessionDep) -> Response:
+    """The first book's dashboard, or how to create a book when there is none."""
+    books = list_books(session)
+    if books:
+        return RedirectResponse(request.app.url_path_for("dashboard", slug=books[0].slug),
+                                status_code=303)
+    return render(request, "welcome.html", {"books": books})
+
+
+@router.get("/books/{slug}", name="dashboard")
+def dashboard(request: Request, book: BookDep, session: SessionDep) -> HTMLResponse:
+    return render(request, "dashboard.html", {
+        "book": book, "summary": book_summary(session, book, today()),
+        "recent": journal(session, book, page_size=RECENT_ENTRIES).entries,
+        "drafts": journal(session, book, status="draft", page_size=1).total,
+        "exponent": exponent(book.base_currency)})
+
+
+def _back(next_path: str) -> str:
+    """Only a path on this site: never an open redirect to another origin."""
+    if next_path.startswith("/") and not next_path.startswith(("//", "/\\")):
+        return next_path
+    return "/"
+
+
+def _remember(request: Request, next_path: str, name: str, value: str,
+              http_only: bool) -> Response:
+    response = RedirectResponse(_back(next_path), status_code=303)
+    response.set_cookie(name, value, max_age=PREFERENCE_MAX_AGE, path="/", samesite="lax",
+                        httponly=http_only, secure=request.url.scheme == "https")
+    return response
+
+
+@router.post("/preferences/language", name="set_language")
+def set_language(request: Request, language: Annotated[str, Form(max_length=5)],
+                 next_path: Annotated[str, Form(alias="next", max_length=2000)] = "/"
+                 ) -> Response:
+    """Remember the interface language in a cookie and go back to the page."""
+    if language not in LANGUAGES:
+        language = "en"
+    return _remember(request, next_path, LANGUAGE_COOKIE, language, http_only=True)
+
+
+@router.post("/preferences/theme", name="set_theme")
+def set_theme(request: Request, theme: Annotated[str, Form(max_length=5)],
+              next_path: Annotated[str, Form(alias="next", max_length=2000)] = "/") -> Response:
+    """Remember light or dark (folio.js does the same without a round trip)."""
+    if theme not in THEMES:
+        theme = "light"
+    # Readable by folio.js, which switches the theme in place and rewrites this cookie.
+    return _remember(request, next_path, THEME_COOKIE, theme, http_only=False)

@@ -1,0 +1,56 @@
+"""The real app on a localhost port, for browser tests and screenshots."""
+
+from __future__ import annotations
+
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import uvicorn
+from sqlalchemy.engine import Engine
+
+from folio.app import create_app
+from folio.db import create_folio_engine, transaction
+from folio.demo import create_demo_book
+from folio.migrate import upgrade
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Debian's chromium, headless and quiet: no sandbox (containers), no network of its own.
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                 "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def demo_engine(path: Path) -> Engine:
+    """A migrated SQLite database at ``path`` holding the demo book."""
+    engine = create_folio_engine(f"sqlite:///{path}")
+    upgrade(engine)
+    with transaction(engine) as session:
+        create_demo_book(session)
+    return engine
+
+
+@contextmanager
+def live_server(engine: Engine) -> Iterator[str]:
+    """Serve Folio on ``engine`` with uvicorn in a thread; yields the base URL."""
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.bind(("127.0.0.1", 0))
+    port = sock.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(engine), log_level="warning",
+                                           lifespan="on"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if not thread.is_alive() or time.monotonic() > deadline:
+            raise RuntimeError("the app did not start")
+        time.sleep(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(timeout=10)
+        sock.close()
