@@ -28,6 +28,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 YEARS = 5
+# Bumped whenever the generated data changes, so bench/run.py regenerates stale files.
+GENERATOR_VERSION = 2
 
 # code, name, type, ledger account name
 CHART: list[tuple[str, str, str, str]] = [
@@ -554,6 +556,7 @@ def generate(count: int, out: Path, seed: int = 2026, end_year: int | None = Non
                 emit(day, business.draw())
     meta = {
         "transactions": transactions, "postings": postings, "seed": seed,
+        "generator_version": GENERATOR_VERSION,
         "first_date": first.isoformat(), "last_date": last.isoformat(),
         "end_year": end_year, "busy_account": BUSY_ACCOUNT,
         "busy_ledger_account": LEDGER_NAME[BUSY_ACCOUNT],

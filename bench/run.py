@@ -44,7 +44,7 @@ ROOT = BENCH.parent
 sys.path.insert(0, str(BENCH))
 sys.path.insert(0, str(ROOT))
 
-from generate import generate, parse_size, size_label  # noqa: E402
+from generate import GENERATOR_VERSION, generate, parse_size, size_label  # noqa: E402
 
 BIN = Path(sys.executable).parent
 FOLIO = str(BIN / "folio") if (BIN / "folio").exists() else shutil.which("folio") or "folio"
@@ -379,7 +379,8 @@ def bench_size(count: int, args: argparse.Namespace) -> dict[str, Any]:
     if meta_path.exists() and not args.regenerate:
         meta = json.loads(meta_path.read_text())
         if (meta.get("transactions") != count or meta.get("seed") != args.seed
-                or meta.get("end_year") != args.end_year):
+                or meta.get("end_year") != args.end_year
+                or meta.get("generator_version") != GENERATOR_VERSION):
             meta = None
     started = time.perf_counter()
     if meta is None:
@@ -537,6 +538,19 @@ def render(results: dict[str, Any], info: dict[str, Any]) -> str:
         "most of their time); the general-ledger row is the time to the first 100 lines of "
         "`register`. Ratios are the tool's time over Folio CLI's. The machine was shared "
         "with other work; the load average is given per size.",
+        "",
+        "The commands, for the last full year Y of the book (J is the journal file):",
+        "",
+        "- Folio: `folio report trial-balance --as-of Y-12-31`, `balance-sheet --as-of "
+        "Y-12-31`, `income-statement --from Y-01-01 --to Y-12-31`, `general-ledger --account "
+        "1100 --from Y-01-01 --to Y-12-31 [--page N]`, each with `--format json`; in-process the "
+        "same functions of `folio.ledger.reports` and `folio.ledger.general_ledger`.",
+        "- hledger: `hledger -f J balance -e Y+1-01-01`, `balancesheet -e Y+1-01-01`, "
+        "`incomestatement -b Y-01-01 -e Y+1-01-01`, `register assets:bank:operating -b Y-01-01 "
+        "-e Y+1-01-01`.",
+        "- ledger: `ledger -f J balance --flat -e Y+1-01-01`, the same with `^assets "
+        "^liabilities ^equity` (balance sheet) and with `-b Y-01-01 ^income ^expenses` "
+        "(income statement), `register ^assets:bank:operating$ -b Y-01-01 -e Y+1-01-01`.",
         "",
     ]
     for r in sizes:

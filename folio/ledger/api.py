@@ -14,10 +14,8 @@ from sqlalchemy.exc import IntegrityError
 
 from folio import idempotency
 from folio.books.models import Book
-from folio.books.service import fiscal_year_start
 from folio.clock import today
 from folio.deps import BookDep, SessionDep, WriteBookDep, WriteSessionDep
-from folio.errors import ValidationError
 from folio.ledger import report_output as output
 from folio.ledger.accounts import (
     AccountInput,
@@ -28,8 +26,7 @@ from folio.ledger.accounts import (
 )
 from folio.ledger.general_ledger import general_ledger, journal
 from folio.ledger.models import Account, JournalEntry
-from folio.ledger.periods import check_day
-from folio.ledger.reports import balance_sheet, income_statement, trial_balance
+from folio.ledger.reports import balance_sheet, income_statement, report_period, trial_balance
 from folio.ledger.schemas import (
     AccountCreate,
     AccountOut,
@@ -223,14 +220,6 @@ def _csv(table: output.Table, name: str) -> Response:
                     headers={"Content-Disposition": f'attachment; filename="{name}.csv"'})
 
 
-def _period(book: Book, start: date | None, end: date | None) -> tuple[date, date]:
-    end = check_day(end or today(), "to")
-    start = start or fiscal_year_start(book, end)
-    if start > end:
-        raise ValidationError("'from' is after 'to'", field="from")
-    return start, end
-
-
 @router.get("/reports/trial-balance", tags=["reports"])
 def report_trial_balance(book: BookDep, session: SessionDep,
                          as_of: date | None = None, format: Format = "json") -> Any:
@@ -257,7 +246,7 @@ def report_income_statement(book: BookDep, session: SessionDep,
                             end: Annotated[date | None, Query(alias="to")] = None,
                             format: Format = "json") -> Any:
     """Income and expenses for a period beside the previous period of equal length."""
-    report = income_statement(session, book, *_period(book, start, end))
+    report = income_statement(session, book, *report_period(book, start, end))
     if format == "csv":
         return _csv(output.income_statement_table(report), "income-statement")
     return output.income_statement_dict(report)
@@ -273,7 +262,7 @@ def report_general_ledger(book: BookDep, session: SessionDep,
                           format: Format = "json") -> Any:
     """One account's postings with opening, running and closing balance, page by page."""
     report = general_ledger(session, book, get_account(session, book, account),
-                            *_period(book, start, end), page=page, page_size=page_size)
+                            *report_period(book, start, end), page=page, page_size=page_size)
     if format == "csv":
         return _csv(output.general_ledger_table(report), f"ledger-{account}")
     return output.general_ledger_dict(report)

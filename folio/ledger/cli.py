@@ -10,14 +10,15 @@ from pathlib import Path
 import typer
 from rich.markup import escape
 
-from folio.books.service import fiscal_year_start, resolve_book
+from folio.books.service import resolve_book
 from folio.cli_support import Format, cli_session, emit, err, fail, out, progress_bar
 from folio.clock import today
 from folio.ledger import report_output as output
 from folio.ledger.accounts import get_account
 from folio.ledger.check import check_book
 from folio.ledger.general_ledger import general_ledger
-from folio.ledger.reports import balance_sheet, income_statement, trial_balance
+from folio.ledger.periods import check_day
+from folio.ledger.reports import balance_sheet, income_statement, report_period, trial_balance
 from folio.ledger.service import close_fiscal_year
 from folio.ledger.transfer import export_accounts, export_journal, import_accounts, import_journal
 
@@ -99,11 +100,11 @@ def report(
     """Print a report: trial balance, balance sheet, income statement or general ledger."""
     with cli_session() as session:
         target = resolve_book(session, book)
-        as_of_day = _date(as_of, "--as-of") or today()
-        end_day = _date(end, "--to") or as_of_day
-        start_day = _date(start, "--from") or fiscal_year_start(target, end_day)
-        if start_day > end_day:
+        as_of_day = check_day(_date(as_of, "--as-of") or today(), "--as-of")
+        start_day, end_day = _date(start, "--from"), _date(end, "--to") or as_of_day
+        if start_day and start_day > end_day:
             fail("--from is after --to")
+        start_day, end_day = report_period(target, start_day, end_day)
         if name is ReportName.trial_balance:
             tb = trial_balance(session, target, as_of_day)
             emit(fmt, output.trial_balance_dict(tb), output.trial_balance_table(tb),

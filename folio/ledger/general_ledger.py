@@ -60,9 +60,6 @@ def general_ledger(session: Session, book: Book, account: Account, start: date, 
     check_day(start, "from")
     page = max(page, 1)
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
-    in_range = and_(JournalLine.book_id == book.id, JournalLine.account_id == account.id,
-                    JournalLine.posted.is_(True), JournalLine.date >= start,
-                    JournalLine.date <= end)
     # The account's postings per day of the period, counted and summed by the daily
     # balances: the row count, the closing balance and the day the page starts on, without
     # reading the postings of earlier pages.
@@ -84,17 +81,20 @@ def general_ledger(session: Session, book: Book, account: Account, start: date, 
             break
         skip -= int(count or 0)
         running += int(net or 0)
+    # The account's rows from that day on (one bound per side keeps the index range tight).
+    account_rows = and_(JournalLine.book_id == book.id, JournalLine.account_id == account.id,
+                        JournalLine.posted.is_(True))
     lines = [] if first_day is None else session.execute(
         select(JournalLine, JournalEntry.number, JournalEntry.description)
         .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-        .where(in_range, JournalLine.date >= first_day)
+        .where(account_rows, JournalLine.date >= first_day, JournalLine.date <= end)
         .order_by(JournalLine.date, JournalLine.entry_id, JournalLine.id)
         .limit(page_size).offset(skip)).all()
     if lines and skip:
         first = lines[0][0]
         # The page starts inside a day: add that day's earlier rows.
         running += session.scalar(select(func.coalesce(func.sum(JournalLine.base_amount), 0))
-                                  .where(in_range, JournalLine.date == first.date,
+                                  .where(account_rows, JournalLine.date == first.date,
                                          tuple_(JournalLine.entry_id, JournalLine.id)
                                          < tuple_(first.entry_id, first.id))) or 0
     rows = []

@@ -13,16 +13,14 @@ from typing import Annotated
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 
-from folio.books.models import Book
 from folio.books.service import fiscal_year_start
 from folio.clock import today
 from folio.deps import BookDep, SessionDep
-from folio.errors import ValidationError
 from folio.i18n import N_
 from folio.ledger.accounts import get_account, list_accounts
 from folio.ledger.general_ledger import general_ledger
 from folio.ledger.models import AccountType
-from folio.ledger.reports import balance_sheet, income_statement, trial_balance
+from folio.ledger.reports import balance_sheet, income_statement, report_period, trial_balance
 from folio.web.forms import Blankable
 from folio.web.templating import render
 
@@ -33,15 +31,6 @@ ToQuery = Annotated[date | None, Blankable, Query(alias="to")]
 LEDGER_PAGE_SIZE = 100
 # Labels the report functions give rows that are not accounts; translated when shown.
 REPORT_LABELS = (N_("Current year earnings"), N_("Retained earnings of prior years (not closed)"))
-
-
-def _period(book: Book, start: date | None, end: date | None) -> tuple[date, date]:
-    """The same defaults as the API: the fiscal year to date."""
-    end = end or today()
-    start = start or fiscal_year_start(book, end)
-    if start > end:
-        raise ValidationError("'from' is after 'to'", field="from")
-    return start, end
 
 
 @router.get("/trial-balance", name="reports.trial_balance")
@@ -63,7 +52,7 @@ def balance_sheet_page(request: Request, book: BookDep, session: SessionDep,
 @router.get("/income-statement", name="reports.income_statement")
 def income_statement_page(request: Request, book: BookDep, session: SessionDep,
                           start: FromQuery = None, end: ToQuery = None) -> HTMLResponse:
-    report = income_statement(session, book, *_period(book, start, end))
+    report = income_statement(session, book, *report_period(book, start, end))
     return render(request, "reports/income_statement.html", {"book": book, "report": report})
 
 
@@ -72,7 +61,7 @@ def general_ledger_page(request: Request, book: BookDep, session: SessionDep,
                         account: Annotated[str | None, Query(max_length=20)] = None,
                         start: FromQuery = None, end: ToQuery = None,
                         page: Annotated[int, Query(ge=1, le=1_000_000)] = 1) -> HTMLResponse:
-    start, end = _period(book, start, end)
+    start, end = report_period(book, start, end)
     report = None
     if account:
         report = general_ledger(session, book, get_account(session, book, account), start, end,

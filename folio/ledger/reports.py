@@ -15,6 +15,8 @@ from sqlalchemy.orm import Session
 
 from folio.books.models import Book
 from folio.books.service import fiscal_year_start
+from folio.clock import today
+from folio.errors import ValidationError
 from folio.ledger.models import (
     Account,
     AccountBalance,
@@ -205,3 +207,12 @@ def income_statement(session: Session, book: Book, start: date, end: date) -> In
                        _section_rows(accounts, net, AccountType.INCOME, before)),
         expenses=Section("expenses", "Expenses",
                          _section_rows(accounts, net, AccountType.EXPENSE, before)))
+
+
+def report_period(book: Book, start: date | None, end: date | None) -> tuple[date, date]:
+    """A report's period with every interface's defaults: the fiscal year to date."""
+    end = check_day(end or today(), "to")
+    start = check_day(start or fiscal_year_start(book, end), "from")
+    if start > end:
+        raise ValidationError("'from' is after 'to'", field="from")
+    return start, end
