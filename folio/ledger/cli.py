@@ -6,6 +6,7 @@ import sys
 from datetime import date
 from enum import StrEnum
 from pathlib import Path
+from typing import IO
 
 import typer
 from rich.markup import escape
@@ -13,6 +14,7 @@ from rich.markup import escape
 from folio.books.service import resolve_book
 from folio.cli_support import Format, cli_session, emit, err, fail, out, progress_bar
 from folio.clock import today
+from folio.errors import ValidationError
 from folio.ledger import report_output as output
 from folio.ledger.accounts import get_account
 from folio.ledger.check import check_book
@@ -28,13 +30,17 @@ export_app = typer.Typer(help="Export data.", no_args_is_help=True)
 BookOpt = typer.Option(None, "--book", help="Book slug (optional when there is one book)")
 
 
-def _open(path: Path) -> str:
+def _open(path: Path) -> IO[str]:
     try:
-        return path.read_text(encoding="utf-8-sig")
+        return path.open(encoding="utf-8-sig", newline="")
     except FileNotFoundError:
         fail(f"{path}: no such file")
-    except UnicodeDecodeError:
-        fail(f"{path}: not UTF-8 text")
+    except OSError as exc:
+        fail(f"{path}: {exc.strerror}")
+
+
+def _not_text(path: Path) -> ValidationError:
+    return ValidationError(f"{path}: not UTF-8 text; nothing was imported")
 
 
 @import_app.command("journal")
@@ -45,18 +51,21 @@ def import_journal_cmd(
     book: str | None = BookOpt,
 ) -> None:
     """Import posted entries (and optionally accounts); all or nothing, safe to repeat."""
-    import io
-
-    postings_text = _open(postings)
-    accounts_text = _open(accounts) if accounts else None
-    with cli_session(write=True) as session:
+    # The file is streamed, not read whole: a million rows held twice cost a gigabyte.
+    with _open(postings) as stream, cli_session(write=True) as session:
         target = resolve_book(session, book)
-        if accounts_text is not None:
-            made = import_accounts(session, target, io.StringIO(accounts_text, newline=""))
+        if accounts is not None:
+            with _open(accounts) as chart:
+                try:
+                    made = import_accounts(session, target, chart)
+                except UnicodeDecodeError:
+                    raise _not_text(accounts) from None
             err.print(f"Accounts: {made.created} created, {made.existing} already there.")
         with progress_bar("Importing", None) as advance:
-            result = import_journal(session, target, io.StringIO(postings_text, newline=""),
-                                    progress=advance)
+            try:
+                result = import_journal(session, target, stream, progress=advance)
+            except UnicodeDecodeError:
+                raise _not_text(postings) from None
     out.print(f"Imported {result.created} entries ({result.postings} postings); "
               f"skipped {result.skipped} already in the book.")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Annotated, Literal
 
@@ -102,43 +103,43 @@ def entry_page(request: Request, entry_id: int, book: BookDep,
     return _entry_page(request, session, book, get_entry(session, book, entry_id))
 
 
-@router.post("/entries/{entry_id}/post", name="ledger.entry_post")
-def entry_post(request: Request, entry_id: int, book: WriteBookDep,
-               session: WriteSessionDep) -> Response:
+def _entry_action(request: Request, session: Session, book: Book, entry_id: int,
+                  action: Callable[[JournalEntry], Response]) -> Response:
+    """Run ``action`` on the entry and commit; a refused action shows the entry with why."""
     entry = get_entry(session, book, entry_id)
     try:
-        post_entry(session, book, entry)
+        response = action(entry)
     except FolioError as exc:
         session.rollback()
         return _entry_page(request, session, book, get_entry(session, book, entry_id),
                            exc.detail, exc.status)
     session.commit()
-    return _redirect(request, "ledger.entry", "posted", slug=book.slug, entry_id=entry.id)
+    return response
+
+
+@router.post("/entries/{entry_id}/post", name="ledger.entry_post")
+def entry_post(request: Request, entry_id: int, book: WriteBookDep,
+               session: WriteSessionDep) -> Response:
+    def action(entry: JournalEntry) -> Response:
+        post_entry(session, book, entry)
+        return _redirect(request, "ledger.entry", "posted", slug=book.slug, entry_id=entry.id)
+    return _entry_action(request, session, book, entry_id, action)
 
 
 @router.post("/entries/{entry_id}/reverse", name="ledger.entry_reverse")
 def entry_reverse(request: Request, entry_id: int, book: WriteBookDep,
                   session: WriteSessionDep) -> Response:
-    entry = get_entry(session, book, entry_id)
-    try:
+    def action(entry: JournalEntry) -> Response:
         mirror = reverse_entry(session, book, entry)  # dated today
-    except FolioError as exc:
-        session.rollback()
-        return _entry_page(request, session, book, get_entry(session, book, entry_id),
-                           exc.detail, exc.status)
-    session.commit()
-    return _redirect(request, "ledger.entry", "reversed", slug=book.slug, entry_id=mirror.id)
+        return _redirect(request, "ledger.entry", "reversed", slug=book.slug,
+                         entry_id=mirror.id)
+    return _entry_action(request, session, book, entry_id, action)
 
 
 @router.post("/entries/{entry_id}/delete", name="ledger.entry_delete")
 def entry_delete(request: Request, entry_id: int, book: WriteBookDep,
                  session: WriteSessionDep) -> Response:
-    entry = get_entry(session, book, entry_id)
-    try:
+    def action(entry: JournalEntry) -> Response:
         delete_draft(session, entry)
-    except FolioError as exc:
-        session.rollback()
-        return _entry_page(request, session, book, get_entry(session, book, entry_id),
-                           exc.detail, exc.status)
-    session.commit()
-    return _redirect(request, "ledger.journal", "deleted", slug=book.slug)
+        return _redirect(request, "ledger.journal", "deleted", slug=book.slug)
+    return _entry_action(request, session, book, entry_id, action)
