@@ -13,6 +13,9 @@ from sqlalchemy.engine import Engine
 
 from folio import __version__, problems
 from folio.db import get_engine
+from folio.ops.logging import configure_logging
+from folio.ops.metrics import MetricsMiddleware
+from folio.settings import get_settings
 
 API_PREFIX = "/api/v1"
 CSP = ("default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -35,7 +38,10 @@ def create_app(engine: Engine | None = None) -> FastAPI:
                   description="Bookkeeping, invoicing and business finance. Errors are "
                               "RFC 9457 problem documents (application/problem+json).")
     app.state.engine = engine or get_engine()
+    configure_logging(get_settings())
     problems.install(app)
+    # Added first, so it runs inside headers() and sees request.state.request_id.
+    app.add_middleware(MetricsMiddleware)
 
     @app.middleware("http")
     async def headers(request: Request, call_next: Callable[[Request], Awaitable[Response]]
@@ -58,15 +64,17 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         # Swagger UI from our own static files, initialised by a file (no inline script).
         return HTMLResponse(DOCS_HTML)
 
-    @app.get("/health", include_in_schema=False)
-    def health() -> dict[str, str]:
-        return {"status": "ok"}
-
     from folio.books.api import router as books_api
     from folio.ledger.api import router as ledger_api
+    from folio.ops.health import liveness_router
+    from folio.ops.health import router as health_api
+    from folio.ops.metrics import router as metrics_router
 
     app.include_router(books_api, prefix=API_PREFIX)
     app.include_router(ledger_api, prefix=API_PREFIX)
+    app.include_router(health_api, prefix=API_PREFIX)
+    app.include_router(liveness_router)
+    app.include_router(metrics_router)
     _include_pages(app)
     return app
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import typer
 
+from folio.auth.cli import app as users_app
 from folio.books.cli import app as books_app
 from folio.cli_support import cli_session, fail, out
 from folio.ledger import cli as ledger_cli
@@ -13,6 +14,7 @@ app = typer.Typer(help="Folio: bookkeeping, invoicing and business finance.",
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(books_app, name="books")
+app.add_typer(users_app, name="users")
 app.add_typer(ledger_cli.import_app, name="import")
 app.add_typer(ledger_cli.export_app, name="export")
 app.command("report")(ledger_cli.report)

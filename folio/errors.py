@@ -46,3 +46,9 @@ class PeriodLocked(FolioError):
 class Unbalanced(ValidationError):
     title = "Entry does not balance"
     slug = "unbalanced"
+
+
+class Forbidden(FolioError):
+    status = 403
+    title = "Forbidden"
+    slug = "forbidden"

@@ -1,7 +1,9 @@
 """Imports every model so that metadata (and Alembic) sees all tables."""
 
+from folio.auth.models import Membership, User
 from folio.books.models import Book
 from folio.idempotency import IdempotencyRecord
 from folio.ledger.models import Account, AccountBalance, JournalEntry, JournalLine
 
-__all__ = ["Account", "AccountBalance", "Book", "IdempotencyRecord", "JournalEntry", "JournalLine"]
+__all__ = ["Account", "AccountBalance", "Book", "IdempotencyRecord", "JournalEntry", "JournalLine",
+           "Membership", "User"]

@@ -14,7 +14,7 @@ from typing import Literal
 from pydantic import model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-_SECRET_NAMES = ("SECRET_KEY", "DATABASE_URL")
+_SECRET_NAMES = ("SECRET_KEY", "DATABASE_URL", "METRICS_TOKEN")
 KNOWN_EXAMPLE_SECRETS = frozenset(
     {"changeme", "change-me", "secret", "your-secret-key", "dev", "development", "folio"}
 )
@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     DEFAULT_LANGUAGE: Literal["en", "id"] = "en"
     SQLITE_BUSY_TIMEOUT_MS: int = 10_000
     LOG_LEVEL: str = "INFO"
+    METRICS_ALLOW: str = "127.0.0.1,::1"  # addresses or networks that may read /metrics
+    METRICS_TOKEN: str = ""  # or a bearer token that may; empty: none
 
     @model_validator(mode="after")
     def _refuse_weak_secrets(self) -> Settings:

@@ -30,6 +30,7 @@ from folio.ledger.models import (
 )
 from folio.ledger.periods import FIRST_DAY, LAST_DAY, check_day
 from folio.money import decimal_str, exponent, is_currency, to_minor
+from folio.ops.metrics import entry_posted
 
 MAX_LINES = 500
 MAX_UNITS = 10**17  # minor units of one line; sums of many stay far inside BIGINT
@@ -257,6 +258,7 @@ def seal_entry(book: Book, entry: JournalEntry, codes: dict[int, str],
         line.posted = True
         line.date = entry.date
         deltas.add(line.account_id, entry.date, line.base_amount, line.amount, closing)
+    entry_posted()
 
 
 def get_entry(session: Session, book: Book, entry_id: int) -> JournalEntry:

@@ -30,6 +30,7 @@ from folio.ledger.models import Account, EntryKind, EntryStatus, JournalEntry, J
 from folio.ledger.periods import check_day
 from folio.ledger.service import lock_book_row
 from folio.money import decimal_str, exponent, is_currency, parse_amount
+from folio.ops.metrics import entry_posted
 
 POSTING_COLUMNS = ("txn_id", "date", "description", "party", "account", "amount")
 OPTIONAL_POSTING_COLUMNS = ("currency", "rate", "base_amount", "memo", "kind")
@@ -462,6 +463,7 @@ def _import_journal(session: Session, book: Book, stream: IO[str],
     session.execute(update(Book).where(Book.id == book.id).values(
         chain_seq=book.chain_seq, chain_head=book.chain_head))
     session.expire(book)
+    entry_posted(result.created)
     return result
 
 

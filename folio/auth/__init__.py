@@ -1,0 +1,1 @@
+"""Users, their memberships of books, roles and passwords."""

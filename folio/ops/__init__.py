@@ -1,0 +1,1 @@
+"""Cross-cutting operations: health, metrics, logs. Imports no business domain."""
