@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -19,6 +19,7 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
+from typer.testing import Result
 
 os.environ.setdefault("FOLIO_ENV", "test")
 
@@ -146,3 +147,35 @@ def client(engine: Engine) -> Iterator[object]:
 
     with TestClient(create_app(engine)) as test_client:
         yield test_client
+
+
+Cli = Callable[..., Result]
+
+
+@pytest.fixture
+def cli(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
+    """Run ``folio ARGS...`` (with ``input`` as stdin) against the test database."""
+    from typer.testing import CliRunner
+
+    from folio.cli import app
+    from folio.db import dispose_engines
+    from folio.settings import get_settings
+
+    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
+    get_settings.cache_clear()
+    dispose_engines()
+    runner = CliRunner()
+
+    def invoke(*args: str, input: str | None = None) -> Result:
+        return runner.invoke(app, list(args), input=input)
+
+    yield invoke
+    dispose_engines()
+    get_settings.cache_clear()
+
+
+def said(result: Result) -> str:
+    """Everything the command printed, with Rich's line wrapping undone (and any crash)."""
+    crash = "" if result.exception is None or isinstance(result.exception, SystemExit) \
+        else f" [crashed: {result.exception!r}]"
+    return " ".join((result.stdout + result.stderr).split()) + crash

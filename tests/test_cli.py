@@ -5,21 +5,20 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import Engine
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
 from folio.cli import app
 from folio.db import dispose_engines, make_session
 from folio.migrate import head_revision
 from folio.settings import get_settings
+from tests.conftest import Cli, said
 from tests.ledger.factories import row_counts
-
-Cli = Callable[..., Result]
 
 ACCOUNTS = """code,name,type,parent,currency
 1030,Petty cash,asset,1000,
@@ -36,29 +35,6 @@ T3,2025-02-01,Rent,,1020,-800.00
 T4,2025-02-10,Petty cash float,,1030,50.00
 T4,2025-02-10,Petty cash float,,1020,-50.00
 """
-
-
-@pytest.fixture
-def cli(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
-    """Run ``folio ARGS...`` with DATABASE_URL pointing at the test database."""
-    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    dispose_engines()
-    runner = CliRunner()
-
-    def invoke(*args: str) -> Result:
-        return runner.invoke(app, list(args))
-
-    yield invoke
-    dispose_engines()
-    get_settings.cache_clear()
-
-
-def said(result: Result) -> str:
-    """Everything the command printed, with Rich's line wrapping undone (and any crash)."""
-    crash = "" if result.exception is None or isinstance(result.exception, SystemExit) \
-        else f" [crashed: {result.exception!r}]"
-    return " ".join((result.stdout + result.stderr).split()) + crash
 
 
 def counts(engine: Engine) -> dict[str, int]:

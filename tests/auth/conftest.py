@@ -1,27 +1,20 @@
-"""Personas for role tests (alice the owner, bob the accountant, charlie an outsider)
-and the ``folio`` command against the test database."""
+"""Personas for role tests (alice the owner, bob the accountant, charlie an outsider)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
-from typer.testing import CliRunner, Result
 
 from folio.auth.models import User
 from folio.auth.roles import Role
 from folio.auth.service import add_member, create_user
 from folio.books.models import Book
-from folio.cli import app
-from folio.db import dispose_engines
-from folio.settings import get_settings
 
 PASSWORD = "correct battery horse staple"
 
 MakeUser = Callable[..., User]
-Cli = Callable[..., Result]
 
 
 @pytest.fixture
@@ -51,26 +44,3 @@ def bob(make_user: MakeUser, book: Book) -> User:
 @pytest.fixture
 def charlie(make_user: MakeUser) -> User:
     return make_user("charlie@example.com")
-
-
-@pytest.fixture
-def cli(engine: Engine, monkeypatch: pytest.MonkeyPatch) -> Iterator[Cli]:
-    """Run ``folio ARGS...`` (with ``input`` as stdin) against the test database."""
-    monkeypatch.setenv("DATABASE_URL", engine.url.render_as_string(hide_password=False))
-    get_settings.cache_clear()
-    dispose_engines()
-    runner = CliRunner()
-
-    def invoke(*args: str, input: str | None = None) -> Result:
-        return runner.invoke(app, list(args), input=input)
-
-    yield invoke
-    dispose_engines()
-    get_settings.cache_clear()
-
-
-def said(result: Result) -> str:
-    """Everything the command printed, with line wrapping undone (and any crash)."""
-    crash = "" if result.exception is None or isinstance(result.exception, SystemExit) \
-        else f" [crashed: {result.exception!r}]"
-    return " ".join((result.stdout + result.stderr).split()) + crash

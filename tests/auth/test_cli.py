@@ -12,7 +12,8 @@ from folio.auth.roles import Role
 from folio.auth.service import find_user, role_in
 from folio.books.service import get_book
 from folio.db import make_session
-from tests.auth.conftest import PASSWORD, Cli, said
+from tests.auth.conftest import PASSWORD
+from tests.conftest import Cli, said
 
 SECRET = "violet kites over jakarta"
 
