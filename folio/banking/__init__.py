@@ -1,0 +1,1 @@
+"""Banking: bank statements, their import and reconciliation."""

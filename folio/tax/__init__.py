@@ -1,0 +1,1 @@
+"""Tax codes and tax arithmetic (PPN, PPh, bea meterai, VAT/GST)."""
