@@ -18,6 +18,7 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session
 
+from folio.auth.actor import SYSTEM
 from folio.db import transaction
 from folio.errors import FolioError
 
@@ -41,7 +42,7 @@ def fail(message: str, code: int = 1) -> NoReturn:
 def cli_session(write: bool = False) -> Iterator[Session]:
     """A transaction for one command; a domain error becomes a message and exit status 1."""
     try:
-        with transaction(write=write) as session:
+        with transaction(write=write, actor=SYSTEM) as session:
             yield session
     except FolioError as exc:
         details = [f"  {e.get('field', '')}: {e['message']}" for e in exc.errors

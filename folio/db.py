@@ -17,6 +17,8 @@ from sqlalchemy import BigInteger, Integer, MetaData, String, TypeDecorator, cre
 from sqlalchemy.engine import Dialect, Engine, make_url
 from sqlalchemy.orm import DeclarativeBase, Session, sessionmaker
 
+from folio.auth.actor import Actor, set_actor
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -101,18 +103,22 @@ def dispose_engines() -> None:
     _engines.clear()
 
 
-def make_session(engine: Engine | None = None, *, write: bool = False) -> Session:
-    """A new session; ``write=True`` starts SQLite transactions with BEGIN IMMEDIATE."""
+def make_session(engine: Engine | None = None, *, write: bool = False,
+                 actor: Actor | None = None) -> Session:
+    """A new session acting as ``actor`` (see folio.auth.actor; None may do nothing);
+    ``write=True`` starts SQLite transactions with BEGIN IMMEDIATE."""
     engine = engine or get_engine()
     if write:
         engine = engine.execution_options(folio_write=True)
-    return sessionmaker(bind=engine, expire_on_commit=False)()
+    session = sessionmaker(bind=engine, expire_on_commit=False)()
+    return set_actor(session, actor)
 
 
 @contextmanager
-def transaction(engine: Engine | None = None, *, write: bool = True) -> Iterator[Session]:
+def transaction(engine: Engine | None = None, *, write: bool = True,
+                actor: Actor | None = None) -> Iterator[Session]:
     """A session that commits when the block succeeds and rolls back when it raises."""
-    session = make_session(engine, write=write)
+    session = make_session(engine, write=write, actor=actor)
     try:
         yield session
         session.commit()

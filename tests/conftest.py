@@ -23,6 +23,7 @@ from typer.testing import Result
 
 os.environ.setdefault("FOLIO_ENV", "test")
 
+from folio.auth.actor import SYSTEM
 from folio.books.models import Book
 from folio.books.service import BookInput, create_book
 from folio.db import Base, create_folio_engine, make_session
@@ -101,7 +102,7 @@ def engine(backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> Iter
 
 @pytest.fixture
 def session(engine: Engine) -> Iterator[Session]:
-    db = make_session(engine, write=True)
+    db = make_session(engine, write=True, actor=SYSTEM)
     yield db
     db.rollback()
     db.close()

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Engine
 from typer.testing import CliRunner
 
+from folio.auth.actor import SYSTEM
 from folio.cli import app
 from folio.db import dispose_engines, make_session
 from folio.migrate import head_revision
@@ -38,7 +39,7 @@ T4,2025-02-10,Petty cash float,,1020,-50.00
 
 
 def counts(engine: Engine) -> dict[str, int]:
-    with make_session(engine) as session:
+    with make_session(engine, actor=SYSTEM) as session:
         return row_counts(session)
 
 
@@ -151,7 +152,7 @@ def test_import_creates_accounts_and_posted_entries(acme: Cli, engine: Engine,
     assert result.exit_code == 0, said(result)
     assert "Accounts: 2 created, 1 already there." in said(result)
     assert "Imported 4 entries (8 postings); skipped 0 already in the book." in said(result)
-    with make_session(engine) as session:
+    with make_session(engine, actor=SYSTEM) as session:
         names: dict[str, str] = dict(
             session.execute(text("SELECT code, name FROM accounts")).all())
         statuses = session.execute(text("SELECT DISTINCT status FROM journal_entries")).all()

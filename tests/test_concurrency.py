@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from sqlalchemy.engine import Engine
 
+from folio.auth.actor import SYSTEM
 from folio.books.models import Book
 from folio.books.service import get_book
 from folio.db import transaction
@@ -21,7 +22,7 @@ ENTRIES_EACH = 10
 def _write(engine: Engine, slug: str, writer: int, failures: list[BaseException]) -> None:
     try:
         for n in range(ENTRIES_EACH):
-            with transaction(engine) as session:
+            with transaction(engine, actor=SYSTEM) as session:
                 book = get_book(session, slug)
                 create_entry(session, book, EntryInput(
                     date=date(2026, 3, 1 + n), description=f"writer {writer} entry {n}",
@@ -40,7 +41,7 @@ def test_concurrent_posts_are_all_chained_in_order(engine: Engine, book: Book) -
     for thread in threads:
         thread.join()
     assert failures == []
-    with transaction(engine, write=False) as session:
+    with transaction(engine, write=False, actor=SYSTEM) as session:
         fresh = get_book(session, book.slug)
         assert fresh.chain_seq == WRITERS * ENTRIES_EACH
         result = check_book(session, fresh)

@@ -11,6 +11,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.exc import IntegrityError, OperationalError
 from typer.testing import CliRunner
 
+from folio.auth.actor import SYSTEM
 from folio.cli import app
 from folio.db import create_folio_engine, make_session
 from folio.migrate import upgrade
@@ -39,9 +40,9 @@ def test_it_refuses_a_row_that_breaks_a_foreign_key(sqlite_engine: Engine) -> No
 
 
 def test_a_second_writer_waits_for_the_first_while_readers_carry_on(sqlite_engine: Engine) -> None:
-    first = make_session(sqlite_engine, write=True)
-    second = make_session(sqlite_engine, write=True)
-    reader = make_session(sqlite_engine)
+    first = make_session(sqlite_engine, write=True, actor=SYSTEM)
+    second = make_session(sqlite_engine, write=True, actor=SYSTEM)
+    reader = make_session(sqlite_engine, actor=SYSTEM)
     try:
         first.execute(text("SELECT count(*) FROM books"))  # BEGIN IMMEDIATE: holds the write lock
         assert reader.execute(text("SELECT count(*) FROM books")).scalar() == 0

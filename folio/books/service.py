@@ -7,9 +7,13 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from babel import Locale, UnknownLocaleError
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import Session
 
+from folio.audit import service as audit
+from folio.audit.service import snapshot
+from folio.auth.actor import actor_of
+from folio.auth.guard import require, visible_book_ids
 from folio.books.models import Book
 from folio.errors import Conflict, NotFound, ValidationError
 from folio.money import is_currency
@@ -54,7 +58,8 @@ def _validate(data: BookInput) -> list[dict[str, str]]:
 
 
 def create_book(session: Session, data: BookInput) -> Book:
-    """Create a book and its chart of accounts from a template."""
+    """Create a book and its chart of accounts from a template; a user creating it owns it."""
+    actor = actor_of(session)
     from folio.ledger.charts import CHART_TEMPLATES, apply_chart
 
     errors = _validate(data)
@@ -71,19 +76,39 @@ def create_book(session: Session, data: BookInput) -> Book:
                 locale=data.locale, country=country, fiscal_year_start=data.fiscal_year_start)
     session.add(book)
     session.flush()
+    if actor.user_id is not None:  # whoever creates a book owns it
+        from folio.auth.models import Membership
+
+        session.add(Membership(book_id=book.id, user_id=actor.user_id, role="owner"))
+        actor.roles[book.id] = "owner"
+        session.flush()
     apply_chart(session, book, data.chart)
+    audit.record(session, "create", "book", book.slug, book=book,
+                 after=snapshot(book, BOOK_FIELDS), summary=book.name)
     return book
 
 
+BOOK_FIELDS = ("slug", "name", "base_currency", "locale", "country", "fiscal_year_start",
+               "lock_date")
+
+
+def _visible(session: Session, query: Select[tuple[Book]]) -> Select[tuple[Book]]:
+    ids = visible_book_ids(session)
+    return query if ids is None else query.where(Book.id.in_(ids))
+
+
 def list_books(session: Session) -> list[Book]:
-    return list(session.scalars(select(Book).order_by(Book.name)))
+    """The books the actor is a member of (every book for the system)."""
+    return list(session.scalars(_visible(session, select(Book).order_by(Book.name))))
 
 
 def get_book(session: Session, slug: str) -> Book:
+    """The book, when the actor may read it; otherwise NotFound, as for no such book."""
     # A string that is no slug names no book (and PostgreSQL refuses NUL characters).
     book = session.scalar(select(Book).where(Book.slug == slug)) if SLUG_RE.match(slug) else None
     if book is None:
         raise NotFound(f"No book with the slug {slug!r}")
+    require(session, book, "book.read")
     return book
 
 
@@ -91,7 +116,7 @@ def resolve_book(session: Session, slug: str | None) -> Book:
     """The named book, or the only book when the database holds exactly one."""
     if slug:
         return get_book(session, slug)
-    books = list(session.scalars(select(Book).limit(2)))
+    books = list(session.scalars(_visible(session, select(Book).limit(2))))
     if len(books) == 1:
         return books[0]
     if not books:
@@ -102,8 +127,12 @@ def resolve_book(session: Session, slug: str | None) -> Book:
 
 def lock_book(session: Session, book: Book, lock_date: date | None) -> Book:
     """Set the lock date: nothing may post on or before it. None unlocks."""
+    require(session, book, "period.close")
+    before = book.lock_date
     book.lock_date = lock_date
     session.flush()
+    audit.record(session, "lock", "book", book.slug, book=book, before={"lock_date": before},
+                 after={"lock_date": lock_date})
     return book
 
 

@@ -8,6 +8,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from folio.audit import service as audit
+from folio.audit.service import snapshot
+from folio.auth.guard import require
 from folio.books.models import Book
 from folio.errors import Conflict, NotFound, ValidationError
 from folio.ledger.models import Account, AccountType
@@ -83,7 +86,12 @@ def validate_account(session: Session, book: Book, data: AccountInput) -> list[d
     return errors
 
 
+ACCOUNT_FIELDS = ("code", "name", "name_id", "type", "parent_id", "currency", "is_group",
+                  "description", "is_active", "role")
+
+
 def create_account(session: Session, book: Book, data: AccountInput) -> Account:
+    require(session, book, "account.write")
     errors = validate_account(session, book, data)
     if errors:
         raise ValidationError(errors[0]["message"], errors=errors)
@@ -98,6 +106,8 @@ def create_account(session: Session, book: Book, data: AccountInput) -> Account:
                       description=data.description, is_active=True)
     session.add(account)
     session.flush()
+    audit.record(session, "create", "account", account.code, book=book,
+                 after=snapshot(account, ACCOUNT_FIELDS), summary=account.name)
     return account
 
 
@@ -105,6 +115,9 @@ def update_account(session: Session, account: Account, *, name: str | None = Non
                    name_id: str | None = None, is_active: bool | None = None,
                    description: str | None = None) -> Account:
     """Rename or (de)activate; code, type and currency stay once postings exist."""
+    book = session.get_one(Book, account.book_id)
+    require(session, book, "account.write")
+    before = snapshot(account, ACCOUNT_FIELDS)
     for field, value, limit in (("name", name, 200), ("name_id", name_id, 200),
                                 ("description", description, 500)):
         if value is not None and (len(value) > limit or "\x00" in value):
@@ -121,4 +134,6 @@ def update_account(session: Session, account: Account, *, name: str | None = Non
     if is_active is not None:
         account.is_active = is_active
     session.flush()
+    audit.record(session, "update", "account", account.code, book=book, before=before,
+                 after=snapshot(account, ACCOUNT_FIELDS), summary=account.name)
     return account

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from sqlalchemy import and_, func, or_, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
+from folio.auth.guard import require
 from folio.books.models import Book
 from folio.ledger.models import Account, AccountDayBalance, JournalEntry, JournalLine
 from folio.ledger.periods import check_day
@@ -56,6 +57,7 @@ def _balance_before(session: Session, book: Book, account: Account, day: date) -
 def general_ledger(session: Session, book: Book, account: Account, start: date, end: date,
                    page: int = 1, page_size: int = DEFAULT_PAGE_SIZE) -> GeneralLedger:
     """Postings to ``account`` in [start, end] with opening and running balance."""
+    require(session, book, "report.read")
     check_day(end, "to")  # first: a default start is derived from it
     check_day(start, "from")
     page = max(page, 1)
@@ -128,6 +130,7 @@ def journal(session: Session, book: Book, start: date | None = None, end: date |
             *, status: str | None = None, search: str | None = None, page: int = 1,
             page_size: int = 50) -> JournalPage:
     """Entries with their lines, newest first: the day book."""
+    require(session, book, "report.read")
     page = max(page, 1)
     page_size = min(max(page_size, 1), MAX_PAGE_SIZE)
     conditions = [JournalEntry.book_id == book.id]

@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from folio.auth.guard import require
 from folio.books.models import Book
 from folio.books.service import fiscal_year_start
 from folio.clock import today
@@ -104,6 +105,7 @@ class TrialBalance:
 
 def trial_balance(session: Session, book: Book, as_of: date) -> TrialBalance:
     """Every account with a non-zero balance at the end of ``as_of``."""
+    require(session, book, "report.read")
     check_day(as_of, "as_of")
     accounts = accounts_by_id(session, book)
     net = net_by_account(session, book, None, as_of)
@@ -142,6 +144,7 @@ class BalanceSheet:
 
 def balance_sheet(session: Session, book: Book, as_of: date) -> BalanceSheet:
     """Assets, liabilities and equity at the end of ``as_of``, with this year's earnings."""
+    require(session, book, "report.read")
     check_day(as_of, "as_of")
     accounts = accounts_by_id(session, book)
     net = net_by_account(session, book, None, as_of)
@@ -195,6 +198,7 @@ def previous_period(start: date, end: date) -> tuple[date, date]:
 
 def income_statement(session: Session, book: Book, start: date, end: date) -> IncomeStatement:
     """Income and expenses for [start, end], beside the previous period of equal length."""
+    require(session, book, "report.read")
     check_day(end, "to")  # first: a default start is derived from it
     check_day(start, "from")
     accounts = accounts_by_id(session, book)

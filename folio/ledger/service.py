@@ -13,6 +13,8 @@ from decimal import ROUND_HALF_UP, Decimal, localcontext
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from folio.audit import service as audit
+from folio.auth.guard import require
 from folio.books.models import Book
 from folio.books.service import fiscal_year_end, fiscal_year_start, lock_book
 from folio.clock import today
@@ -169,6 +171,9 @@ def _check_open(book: Book, day: date) -> None:
 def create_entry(session: Session, book: Book, data: EntryInput, *,
                  post: bool = False) -> JournalEntry:
     """Create a draft entry, and post it at once when ``post`` is true."""
+    require(session, book, "entry.draft")
+    if post:
+        require(session, book, "entry.post")
     if data.external_id is not None:
         exists = session.scalar(select(JournalEntry.id).where(
             JournalEntry.book_id == book.id, JournalEntry.external_id == data.external_id))
@@ -183,15 +188,22 @@ def create_entry(session: Session, book: Book, data: EntryInput, *,
     session.add(entry)
     session.flush()
     if post:
-        post_entry(session, book, entry)
+        _post(session, book, entry)
+        audit.record(session, "post", "entry", entry.id, book=book, after=entry_snapshot(entry),
+                     summary=f"Entry {entry.number}: {entry.description}")
+    else:
+        audit.record(session, "create", "entry", entry.id, book=book,
+                     after=entry_snapshot(entry), summary=f"Draft: {entry.description}")
     return entry
 
 
 def update_draft(session: Session, book: Book, entry: JournalEntry,
                  data: EntryInput) -> JournalEntry:
     """Replace a draft's content; posted entries are immutable."""
+    require(session, book, "entry.draft")
     if entry.is_posted:
         raise Conflict("A posted entry cannot be changed; reverse it instead")
+    before = entry_snapshot(entry)
     lines = build_lines(session, book, data)
     entry.date = data.date
     entry.description = data.description.strip()
@@ -201,12 +213,18 @@ def update_draft(session: Session, book: Book, entry: JournalEntry,
     session.flush()
     entry.lines.extend(lines)
     session.flush()
+    audit.record(session, "update", "entry", entry.id, book=book, before=before,
+                 after=entry_snapshot(entry), summary=f"Draft: {entry.description}")
     return entry
 
 
 def delete_draft(session: Session, entry: JournalEntry) -> None:
+    book = session.get_one(Book, entry.book_id)
+    require(session, book, "entry.draft")
     if entry.is_posted:
         raise Conflict("A posted entry is never deleted; reverse it instead")
+    audit.record(session, "delete", "entry", entry.id, book=book, before=entry_snapshot(entry),
+                 summary=f"Draft: {entry.description}")
     session.delete(entry)
     session.flush()
 
@@ -222,6 +240,24 @@ def lock_book_row(session: Session, book: Book) -> Book:
 
 def post_entry(session: Session, book: Book, entry: JournalEntry) -> JournalEntry:
     """Post a draft: check the lock date, chain it, update balances. Immutable afterwards."""
+    require(session, book, "entry.post")
+    _post(session, book, entry)
+    audit.record(session, "post", "entry", entry.id, book=book, after=entry_snapshot(entry),
+                 summary=f"Entry {entry.number}: {entry.description}")
+    return entry
+
+
+def entry_snapshot(entry: JournalEntry) -> dict[str, object]:
+    """What the audit log keeps of an entry."""
+    return {"number": entry.number, "date": entry.date, "description": entry.description,
+            "reference": entry.reference, "party": entry.party, "status": entry.status,
+            "kind": entry.kind,
+            "lines": [{"account_id": line.account_id, "amount": line.amount,
+                       "currency": line.currency, "base_amount": line.base_amount,
+                       "memo": line.memo} for line in entry.lines]}
+
+
+def _post(session: Session, book: Book, entry: JournalEntry) -> JournalEntry:
     if entry.is_posted:
         raise Conflict(f"Entry {entry.number} is already posted")
     book = lock_book_row(session, book)
@@ -272,6 +308,7 @@ def get_entry(session: Session, book: Book, entry_id: int) -> JournalEntry:
 def reverse_entry(session: Session, book: Book, entry: JournalEntry,
                   on: date | None = None, description: str | None = None) -> JournalEntry:
     """Post the mirror of a posted entry, linked to it; the original stays as it was."""
+    require(session, book, "entry.reverse")
     if not entry.is_posted:
         raise Conflict("Only a posted entry can be reversed; a draft can simply be deleted")
     if entry.kind == EntryKind.REVERSAL.value:
@@ -295,7 +332,11 @@ def reverse_entry(session: Session, book: Book, entry: JournalEntry,
                for line in entry.lines])
     session.add(mirror)
     session.flush()
-    return post_entry(session, book, mirror)
+    _post(session, book, mirror)
+    audit.record(session, "reverse", "entry", entry.id, book=book,
+                 after={"reversal": entry_snapshot(mirror)},
+                 summary=f"Entry {entry.number} reversed by entry {mirror.number}")
+    return mirror
 
 
 def close_fiscal_year(session: Session, book: Book, day: date) -> JournalEntry | None:
@@ -307,6 +348,7 @@ def close_fiscal_year(session: Session, book: Book, day: date) -> JournalEntry |
     from folio.ledger.accounts import account_by_role
     from folio.ledger.reports import net_by_account
 
+    require(session, book, "period.close")
     check_day(day)
     start, end = fiscal_year_start(book, day), fiscal_year_end(book, day)
     if book.lock_date is not None and end <= book.lock_date:
@@ -337,6 +379,10 @@ def close_fiscal_year(session: Session, book: Book, day: date) -> JournalEntry |
                                base_amount=units) for n, (aid, units) in enumerate(closing, 1)])
         session.add(entry)
         session.flush()
-        post_entry(session, book, entry)
+        _post(session, book, entry)
     lock_book(session, book, end)
+    audit.record(session, "close", "book", book.slug, book=book,
+                 after={"year_start": start, "year_end": end,
+                        "entry": entry.number if entry else None},
+                 summary=f"Fiscal year {start.isoformat()} to {end.isoformat()} closed")
     return entry

@@ -21,6 +21,8 @@ from typing import IO, Any
 from sqlalchemy import func, select, text, update
 from sqlalchemy.orm import Session
 
+from folio.audit import service as audit
+from folio.auth.guard import require
 from folio.books.models import Book
 from folio.errors import ValidationError
 from folio.ledger.accounts import ACCOUNT_TYPES, CODE_RE
@@ -80,6 +82,7 @@ class AccountImportResult:
 
 def import_accounts(session: Session, book: Book, stream: IO[str]) -> AccountImportResult:
     """Create the accounts of ``code,name,type[,parent,currency]``; existing codes stay."""
+    require(session, book, "account.write")
     rows = list(_reader(stream))
     header = rows[0][1].keys() if rows else ACCOUNT_COLUMNS
     _require_columns(header, ACCOUNT_COLUMNS)
@@ -129,6 +132,10 @@ def import_accounts(session: Session, book: Book, stream: IO[str]) -> AccountImp
         if not progressed:
             line = min(line for line, _ in pending.values())
             raise _fail(line, "accounts form a parent cycle", "parent")
+    if result.created:
+        audit.record(session, "import", "accounts", book=book,
+                     after={"created": result.created, "existing": result.existing},
+                     summary=f"{result.created} accounts imported")
     return result
 
 
@@ -382,8 +389,15 @@ def _known_txn_ids(session: Session, book: Book, ids: list[str]) -> set[str]:
 def import_journal(session: Session, book: Book, stream: IO[str],
                    progress: Progress | None = None) -> JournalImportResult:
     """Import ``POSTINGS.csv`` rows as posted entries; see the module docstring."""
+    require(session, book, "entry.post")
     with _cyclic_gc_paused():
-        return _import_journal(session, book, stream, progress)
+        result = _import_journal(session, book, stream, progress)
+    if result.created:
+        audit.record(session, "import", "journal", book=book,
+                     after={"created": result.created, "skipped": result.skipped,
+                            "postings": result.postings},
+                     summary=f"{result.created} entries imported, {result.skipped} skipped")
+    return result
 
 
 @contextmanager
@@ -580,6 +594,7 @@ class _BatchWriter:
 
 def export_journal(session: Session, book: Book, out: IO[str]) -> int:
     """Write every posted entry in the import's columns; returns the number of entries."""
+    require(session, book, "report.read")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow([*POSTING_COLUMNS, *OPTIONAL_POSTING_COLUMNS])
     codes = dict(session.execute(select(Account.id, Account.code).where(
@@ -617,6 +632,7 @@ def export_journal(session: Session, book: Book, out: IO[str]) -> int:
 
 
 def export_accounts(session: Session, book: Book, out: IO[str]) -> int:
+    require(session, book, "report.read")
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(["code", "name", "type", "parent", "currency"])
     accounts = list(session.scalars(select(Account).where(Account.book_id == book.id)

@@ -8,6 +8,9 @@ from dataclasses import dataclass, fields
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from folio.audit import service as audit
+from folio.audit.service import snapshot
+from folio.auth.guard import require
 from folio.books.models import Book
 from folio.errors import Conflict, FolioError, NotFound, ValidationError
 from folio.money import is_currency
@@ -89,6 +92,7 @@ def _check_name_free(session: Session, book: Book, name: str, party_id: int | No
 
 def create_party(session: Session, book: Book, data: PartyInput) -> tuple[Party, list[str]]:
     """Create a party; returns it with any warnings about its data."""
+    require(session, book, "party.write")
     cleaned, errors, warnings = _clean(data)
     if errors:
         raise ValidationError("The party has errors", errors=errors)
@@ -96,19 +100,29 @@ def create_party(session: Session, book: Book, data: PartyInput) -> tuple[Party,
     party = Party(book_id=book.id, **{f.name: getattr(cleaned, f.name) for f in fields(cleaned)})
     session.add(party)
     session.flush()
+    audit.record(session, "create", "party", party.id, book=book, after=_snapshot(party),
+                 summary=party.name)
     return party, warnings
+
+
+def _snapshot(party: Party) -> dict[str, object]:
+    return snapshot(party, [f.name for f in fields(PartyInput)])
 
 
 def update_party(session: Session, party: Party, data: PartyInput) -> tuple[Party, list[str]]:
     """Replace a party's details; returns it with any warnings about its data."""
+    book = session.get_one(Book, party.book_id)
+    require(session, book, "party.write")
     cleaned, errors, warnings = _clean(data)
     if errors:
         raise ValidationError("The party has errors", errors=errors)
-    book = session.get_one(Book, party.book_id)
     _check_name_free(session, book, cleaned.name, party.id)
+    before = _snapshot(party)
     for f in fields(cleaned):
         setattr(party, f.name, getattr(cleaned, f.name))
     session.flush()
+    audit.record(session, "update", "party", party.id, book=book, before=before,
+                 after=_snapshot(party), summary=party.name)
     return party, warnings
 
 

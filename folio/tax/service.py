@@ -8,6 +8,9 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from folio.audit import service as audit
+from folio.audit.service import snapshot
+from folio.auth.guard import require
 from folio.books.models import Book
 from folio.errors import Conflict, ValidationError
 from folio.ledger.accounts import CODE_RE, account_by_role
@@ -67,6 +70,7 @@ def validate_tax_code(session: Session, book: Book,
 
 
 def create_tax_code(session: Session, book: Book, data: TaxCodeInput) -> TaxCode:
+    require(session, book, "tax.manage")
     errors, account = validate_tax_code(session, book, data)
     if errors:
         raise ValidationError("The tax code has errors", errors=errors)
@@ -79,6 +83,10 @@ def create_tax_code(session: Session, book: Book, data: TaxCodeInput) -> TaxCode
         rounding=data.rounding, account_id=account.id if account else None, is_active=True)
     session.add(tax_code)
     session.flush()
+    audit.record(session, "create", "tax_code", tax_code.code, book=book,
+                 after=snapshot(tax_code, ("code", "name", "kind", "rate", "base_numerator",
+                                           "base_denominator", "rounding", "account_id")),
+                 summary=tax_code.name)
     return tax_code
 
 

@@ -20,6 +20,7 @@ from hypothesis import HealthCheck, settings
 from schemathesis.checks import not_a_server_error
 
 from folio.app import create_app
+from folio.auth.actor import SYSTEM
 from folio.books.service import BookInput, create_book
 from folio.db import create_folio_engine, make_session
 from tests.conftest import post
@@ -38,7 +39,7 @@ schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", create_app(ENGIN
 @pytest.fixture(scope="module", autouse=True)
 def seeded_book(sqlite_template: Path) -> Iterator[None]:
     shutil.copy(sqlite_template, DB_DIR / "folio.db")
-    with make_session(ENGINE, write=True) as session:
+    with make_session(ENGINE, write=True, actor=SYSTEM) as session:
         book = create_book(session, BookInput(slug="acme", name="Acme", base_currency="USD"))
         session.commit()
         post(session, book, "2025-01-05", [("1010", "10.00"), ("4100", "-10.00")])

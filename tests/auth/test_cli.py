@@ -6,6 +6,7 @@ import pytest
 from sqlalchemy import func, select
 from sqlalchemy.engine import Engine
 
+from folio.auth.actor import SYSTEM
 from folio.auth.models import Membership, User
 from folio.auth.passwords import verify_password
 from folio.auth.roles import Role
@@ -28,12 +29,12 @@ def acme(cli: Cli) -> Cli:
 
 
 def user_count(engine: Engine) -> int:
-    with make_session(engine) as session:
+    with make_session(engine, actor=SYSTEM) as session:
         return session.scalar(select(func.count()).select_from(User)) or 0
 
 
 def membership_count(engine: Engine) -> int:
-    with make_session(engine) as session:
+    with make_session(engine, actor=SYSTEM) as session:
         return session.scalar(select(func.count()).select_from(Membership)) or 0
 
 
@@ -44,7 +45,7 @@ def test_create_with_password_stdin_makes_an_owner_of_the_only_book(
     assert result.exit_code == 0, said(result)
     assert "Created user alice@example.com as owner of acme" in said(result)
     assert SECRET not in result.stdout + result.stderr
-    with make_session(engine) as session:
+    with make_session(engine, actor=SYSTEM) as session:
         user = find_user(session, "alice@example.com")
         assert user is not None
         assert user.display_name == "Alice"

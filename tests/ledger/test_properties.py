@@ -17,6 +17,7 @@ from hypothesis import strategies as st
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from folio.auth.actor import SYSTEM
 from folio.books.models import Book
 from folio.books.service import BookInput, create_book
 from folio.db import create_folio_engine, make_session
@@ -110,7 +111,7 @@ def _post_all(session: Session, book: Book, entries: list[Plan]) -> None:
 @PROPERTY_SETTINGS
 def test_the_trial_balance_always_balances(sqlite_engine: Engine, entries: list[Plan],
                                            as_of: date) -> None:
-    with make_session(sqlite_engine, write=True) as session:
+    with make_session(sqlite_engine, write=True, actor=SYSTEM) as session:
         book = _new_book(session)
         _post_all(session, book, entries)
         report = trial_balance(session, book, as_of)
@@ -124,7 +125,7 @@ def test_the_trial_balance_always_balances(sqlite_engine: Engine, entries: list[
 @PROPERTY_SETTINGS
 def test_maintained_balances_equal_a_recomputation(sqlite_engine: Engine,
                                                    entries: list[Plan]) -> None:
-    with make_session(sqlite_engine, write=True) as session:
+    with make_session(sqlite_engine, write=True, actor=SYSTEM) as session:
         book = _new_book(session)
         _post_all(session, book, entries)
         result = check_book(session, book)
@@ -136,7 +137,7 @@ def test_maintained_balances_equal_a_recomputation(sqlite_engine: Engine,
 @PROPERTY_SETTINGS
 def test_reversing_every_entry_nets_every_account_to_zero(sqlite_engine: Engine,
                                                          entries: list[Plan]) -> None:
-    with make_session(sqlite_engine, write=True) as session:
+    with make_session(sqlite_engine, write=True, actor=SYSTEM) as session:
         book = _new_book(session)
         for plan in entries:
             plan.reverse_after = plan.reverse_after or 0
@@ -159,7 +160,7 @@ def _reports(session: Session, book: Book, day: date) -> list[dict[str, object]]
 @PROPERTY_SETTINGS
 def test_export_then_import_gives_the_same_reports(sqlite_engine: Engine, entries: list[Plan],
                                                    day: date) -> None:
-    with make_session(sqlite_engine, write=True) as session:
+    with make_session(sqlite_engine, write=True, actor=SYSTEM) as session:
         original = _new_book(session)
         _post_all(session, original, entries)
         accounts, journal = io.StringIO(), io.StringIO()

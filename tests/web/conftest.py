@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
+from folio.auth.actor import SYSTEM
 from folio.books.models import Book
 from folio.db import make_session
 from folio.ledger.models import JournalEntry
@@ -35,7 +36,7 @@ def counts(engine: Engine) -> Callable[[], dict[str, int]]:
     """Rows per table, read in a session of its own, never holding SQLite's write lock."""
 
     def read() -> dict[str, int]:
-        with make_session(engine) as reader:
+        with make_session(engine, actor=SYSTEM) as reader:
             return row_counts(reader)
 
     return read

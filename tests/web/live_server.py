@@ -13,6 +13,7 @@ import uvicorn
 from sqlalchemy.engine import Engine
 
 from folio.app import create_app
+from folio.auth.actor import SYSTEM
 from folio.db import create_folio_engine, transaction
 from folio.demo import create_demo_book
 from folio.migrate import upgrade
@@ -28,7 +29,7 @@ def demo_engine(path: Path) -> Engine:
     """A migrated SQLite database at ``path`` holding the demo book."""
     engine = create_folio_engine(f"sqlite:///{path}")
     upgrade(engine)
-    with transaction(engine) as session:
+    with transaction(engine, actor=SYSTEM) as session:
         create_demo_book(session)
     return engine
 

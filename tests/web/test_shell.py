@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.engine import Engine
 
+from folio.auth.actor import SYSTEM
 from folio.books.models import Book
 from folio.db import make_session
 from folio.ledger.models import JournalEntry
@@ -91,7 +92,7 @@ def test_a_get_never_changes_data(client: Any, engine: Engine, book: Book,
                                   entries: list[JournalEntry],
                                   counts: Callable[[], dict[str, int]]) -> None:
     def chain() -> tuple[int, str]:
-        with make_session(engine) as reader:
+        with make_session(engine, actor=SYSTEM) as reader:
             seq, head = reader.execute(select(Book.chain_seq, Book.chain_head)).one()
             return int(seq), str(head)
 
