@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from collections.abc import Awaitable, Callable
 from importlib import resources
+from typing import Any
 
 from fastapi import FastAPI, Request, Response
 from fastapi.responses import HTMLResponse
@@ -12,6 +13,7 @@ from fastapi.staticfiles import StaticFiles
 from sqlalchemy.engine import Engine
 
 from folio import __version__, problems
+from folio.auth.limits import make_throttle
 from folio.db import get_engine
 from folio.ops.logging import configure_logging
 from folio.ops.metrics import MetricsMiddleware
@@ -33,12 +35,20 @@ DOCS_HTML = """<!doctype html>
 
 def create_app(engine: Engine | None = None) -> FastAPI:
     """Build the app; ``engine`` defaults to the configured DATABASE_URL."""
+    from folio.auth.setup import setup_lifespan
+
     app = FastAPI(title="Folio", version=__version__, docs_url=None, redoc_url=None,
+                  lifespan=setup_lifespan,  # prints the setup link, runs the scheduler
                   openapi_url=f"{API_PREFIX}/openapi.json",
                   description="Bookkeeping, invoicing and business finance. Errors are "
                               "RFC 9457 problem documents (application/problem+json).")
+    settings = get_settings()
     app.state.engine = engine or get_engine()
-    configure_logging(get_settings())
+    app.state.throttle = make_throttle(settings)
+    # At start, print a one-time setup link while no user exists (tests make their own).
+    app.state.announce_setup = settings.FOLIO_ENV != "test"
+    configure_logging(settings)
+    hsts = settings.FOLIO_ENV == "production"
     problems.install(app)
     # Added first, so it runs inside headers() and sees request.state.request_id.
     app.add_middleware(MetricsMiddleware)
@@ -54,6 +64,12 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["X-Frame-Options"] = "DENY"
         response.headers["Referrer-Policy"] = "same-origin"
+        response.headers["Cross-Origin-Opener-Policy"] = "same-origin"
+        response.headers["Permissions-Policy"] = "camera=(), microphone=(), geolocation=()"
+        if hsts:  # production runs behind TLS (deploy/); browsers then refuse plain HTTP
+            response.headers["Strict-Transport-Security"] = "max-age=63072000; includeSubDomains"
+        if request.url.path.startswith(("/api/", "/login", "/account", "/setup", "/password")):
+            response.headers.setdefault("Cache-Control", "no-store")
         return response
 
     static = resources.files("folio.web") / "static"
@@ -64,19 +80,59 @@ def create_app(engine: Engine | None = None) -> FastAPI:
         # Swagger UI from our own static files, initialised by a file (no inline script).
         return HTMLResponse(DOCS_HTML)
 
+    from folio.auth.api import router as auth_api
+    from folio.banking.api import router as banking_api
     from folio.books.api import router as books_api
     from folio.ledger.api import router as ledger_api
+    from folio.ops.cron import router as cron_api
     from folio.ops.health import liveness_router
     from folio.ops.health import router as health_api
     from folio.ops.metrics import router as metrics_router
+    from folio.purchases.api import router as purchases_api
+    from folio.sales.api import router as sales_api
+    from folio.sales.quotation_api import router as quotation_api
 
+    app.include_router(auth_api, prefix=API_PREFIX)
     app.include_router(books_api, prefix=API_PREFIX)
     app.include_router(ledger_api, prefix=API_PREFIX)
+    app.include_router(banking_api, prefix=API_PREFIX)
+    app.include_router(sales_api, prefix=API_PREFIX)
+    app.include_router(purchases_api, prefix=API_PREFIX)
+    app.include_router(quotation_api, prefix=API_PREFIX)
     app.include_router(health_api, prefix=API_PREFIX)
+    app.include_router(cron_api, prefix=API_PREFIX)
     app.include_router(liveness_router)
     app.include_router(metrics_router)
     _include_pages(app)
+    _declare_bearer_auth(app)
     return app
+
+
+PUBLIC_API_PATHS = ("/auth/token", "/auth/refresh", "/auth/logout", "/health", "/cron/")
+
+
+def _declare_bearer_auth(app: FastAPI) -> None:
+    """Tell the OpenAPI document (and the Authorize button in /docs) that the API takes
+    ``Authorization: Bearer``; the sign-in, health and cron routes do not."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        schema.setdefault("components", {})["securitySchemes"] = {"bearer": {
+            "type": "http", "scheme": "bearer",
+            "description": "A JWT access token from POST /auth/token, or a personal API "
+                           "token (folio_pat_...)"}}
+        for path, operations in schema.get("paths", {}).items():
+            public = any(path.startswith(API_PREFIX + p) for p in PUBLIC_API_PATHS)
+            for operation in operations.values():
+                if isinstance(operation, dict):
+                    operation["security"] = [] if public else [{"bearer": []}]
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
 
 
 def _include_pages(app: FastAPI) -> None:

@@ -5,9 +5,16 @@ from __future__ import annotations
 import typer
 
 from folio.auth.cli import app as users_app
+from folio.auth.tokens_cli import app as tokens_app
+from folio.banking import cli as banking_cli
 from folio.books.cli import app as books_app
-from folio.cli_support import cli_session, fail, out
+from folio.cli_support import cli_session, err, fail, out
 from folio.ledger import cli as ledger_cli
+from folio.ops import alerts_cli, jobs_cli
+from folio.ops.backup import cli as backup_cli
+from folio.purchases import cli as purchases_cli
+from folio.sales.cli import app as invoices_app
+from folio.sales.cli import quotations_app
 
 app = typer.Typer(help="Folio: bookkeeping, invoicing and business finance.",
                   no_args_is_help=True, pretty_exceptions_enable=False)
@@ -15,7 +22,17 @@ db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(books_app, name="books")
 app.add_typer(users_app, name="users")
+app.add_typer(tokens_app, name="tokens")
+app.add_typer(invoices_app, name="invoices")
+app.add_typer(purchases_cli.bills_app, name="bills")
+app.add_typer(purchases_cli.expenses_app, name="expenses")
+app.add_typer(quotations_app, name="quotations")
+app.add_typer(backup_cli.app, name="backup")
+app.add_typer(jobs_cli.app, name="jobs")
+app.add_typer(alerts_cli.app, name="alerts")
 app.add_typer(ledger_cli.import_app, name="import")
+ledger_cli.import_app.command("bank")(banking_cli.import_bank)
+app.add_typer(banking_cli.app, name="bank")
 app.add_typer(ledger_cli.export_app, name="export")
 app.command("report")(ledger_cli.report)
 app.command("check")(ledger_cli.check)
@@ -60,11 +77,23 @@ def serve(
     reload: bool = typer.Option(False, "--reload", help="Reload on code changes"),
 ) -> None:
     """Serve the web app and API."""
+    import os
+
     import uvicorn
 
-    if host not in ("127.0.0.1", "localhost", "::1"):
-        # Until sign-in exists every visitor is trusted: only this machine may connect.
-        fail("Folio has no sign-in yet, so it serves only on 127.0.0.1 (localhost)")
+    from folio.settings import get_settings
+
+    try:
+        settings = get_settings()  # production refuses a weak SECRET_KEY here, before binding
+    except ValueError as exc:
+        fail(str(exc))
+    # The app reads where it is served from the settings (the setup link names it).
+    os.environ["HOST"], os.environ["PORT"] = host, str(port)
+    get_settings.cache_clear()
+    if host not in ("127.0.0.1", "localhost", "::1") and settings.FOLIO_ENV != "production":
+        err.print("[yellow]note:[/] serving on a public address outside production: cookies "
+                  "are not marked Secure and HSTS is off; put Folio behind TLS "
+                  "(docs/deploy.md) and set FOLIO_ENV=production.")
     uvicorn.run("folio.app:create_app", factory=True, host=host, port=port, reload=reload,
                 proxy_headers=False)
 

@@ -7,6 +7,8 @@ import json
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
+from datetime import date
 from enum import StrEnum
 from typing import Any, NoReturn
 
@@ -18,7 +20,7 @@ from rich.table import Table
 from rich.text import Text
 from sqlalchemy.orm import Session
 
-from folio.auth.actor import SYSTEM
+from folio.auth.actor import SYSTEM, Actor
 from folio.db import transaction
 from folio.errors import FolioError
 
@@ -38,11 +40,32 @@ def fail(message: str, code: int = 1) -> NoReturn:
     raise typer.Exit(code)
 
 
+def date_option(value: str | None, option: str) -> date | None:
+    """An optional YYYY-MM-DD option's date; a bad one exits naming ``option``."""
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        fail(f"{option}: {value!r} is not a date in the form YYYY-MM-DD")
+
+
+def cli_actor() -> Actor:
+    """The CLI acts with the machine's authority; the audit log names the OS account."""
+    import getpass
+
+    try:
+        who = getpass.getuser()
+    except (KeyError, OSError):  # no passwd entry, e.g. an arbitrary container uid
+        who = "unknown"
+    return replace(SYSTEM, label=f"cli:{who}")
+
+
 @contextmanager
 def cli_session(write: bool = False) -> Iterator[Session]:
     """A transaction for one command; a domain error becomes a message and exit status 1."""
     try:
-        with transaction(write=write, actor=SYSTEM) as session:
+        with transaction(write=write, actor=cli_actor()) as session:
             yield session
     except FolioError as exc:
         details = [f"  {e.get('field', '')}: {e['message']}" for e in exc.errors

@@ -52,3 +52,21 @@ class Forbidden(FolioError):
     status = 403
     title = "Forbidden"
     slug = "forbidden"
+
+
+class Unauthorized(FolioError):
+    """No valid credentials: sign in (pages) or send a valid Bearer token (API)."""
+
+    status = 401
+    title = "Unauthorized"
+    slug = "unauthorized"
+
+
+class TooManyRequests(FolioError):
+    status = 429
+    title = "Too many requests"
+    slug = "too-many-requests"
+
+    def __init__(self, detail: str, *, retry_after: int) -> None:
+        super().__init__(detail)
+        self.retry_after = max(1, int(retry_after))

@@ -4,12 +4,17 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from datetime import datetime
-from typing import Any
+from typing import Annotated, Any
 
+from fastapi import Header, Request, Response
+from fastapi.responses import JSONResponse
 from sqlalchemy import DateTime, Integer, String, Text, func
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, Session, mapped_column
 
+from folio.auth.actor import actor_of
 from folio.db import Base
 from folio.errors import Conflict, ValidationError
 
@@ -54,3 +59,41 @@ def remember(session: Session, scope: str, key: str, fingerprint: str,
              status_code: int, body: Any) -> None:
     session.add(IdempotencyRecord(scope=scope, key=key, request_hash=fingerprint,
                                   status_code=status_code, body=json.dumps(body, default=str)))
+
+
+IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
+                                              description="Replays return the first result")]
+
+
+def idempotent(request: Request, session: Session, key: str | None, payload: Any,
+               run: Callable[[], tuple[int, Any]]) -> Response:
+    """Run ``run()`` once per Idempotency-Key and caller; replays return the stored response.
+
+    Keys are kept per user (and per method and path), so one user's key never replays
+    another user's response.
+    """
+    actor = actor_of(session)
+    who = f"u{actor.user_id}" if actor.user_id is not None else actor.label
+    scope = f"{who} {request.method} {request.url.path}"[:200]
+    fingerprint = request_fingerprint(payload)
+    if key is not None:
+        stored = replay(session, scope, key, fingerprint)
+        if stored is not None:
+            return JSONResponse(stored[1], status_code=stored[0],
+                                headers={"Idempotent-Replayed": "true"})
+    status_code, body = run()
+    if key is None:
+        session.commit()
+        return JSONResponse(body, status_code=status_code)
+    try:
+        remember(session, scope, key, fingerprint, status_code, body)
+        session.commit()
+    except IntegrityError:
+        # The same key arrived twice at once and the other request won: answer as its replay.
+        session.rollback()
+        stored = replay(session, scope, key, fingerprint)
+        if stored is None:
+            raise
+        return JSONResponse(stored[1], status_code=stored[0],
+                            headers={"Idempotent-Replayed": "true"})
+    return JSONResponse(body, status_code=status_code)

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.routing import Match
 
-from folio.errors import FolioError
+from folio.errors import FolioError, TooManyRequests, Unauthorized
 
 PROBLEM_TYPE_BASE = "https://folio.invalid/problems/"
 PROBLEM_MEDIA_TYPE = "application/problem+json"
@@ -52,12 +52,23 @@ def _location(loc: tuple[Any, ...] | list[Any]) -> str:
 
 async def folio_error_handler(request: Request, exc: Exception) -> Any:
     assert isinstance(exc, FolioError)
+    headers = _auth_headers(exc)
     if not _is_api(request):
-        from folio.web.errors import page_error
+        from folio.web.errors import page_error, sign_in_redirect
 
-        return page_error(request, exc.status, exc.detail)
+        if isinstance(exc, Unauthorized):
+            return sign_in_redirect(request)
+        return page_error(request, exc.status, exc.detail, headers=headers)
     return problem(exc.status, exc.detail, slug=exc.slug, title=exc.title, errors=exc.errors,
-                   instance=request.url.path)
+                   instance=request.url.path, headers=headers)
+
+
+def _auth_headers(exc: FolioError) -> dict[str, str] | None:
+    if isinstance(exc, Unauthorized):
+        return {"WWW-Authenticate": 'Bearer realm="folio"'}
+    if isinstance(exc, TooManyRequests):
+        return {"Retry-After": str(exc.retry_after)}
+    return None
 
 
 async def validation_handler(request: Request, exc: Exception) -> Any:
@@ -109,12 +120,31 @@ async def unexpected_error_handler(request: Request, exc: Exception) -> Any:
     import logging
 
     logging.getLogger("folio").exception("unhandled error on %s", request.url.path)
+    await _record_error_group(request, exc)
     if not _is_api(request):
         from folio.web.errors import page_error
 
         return page_error(request, 500, "Something went wrong on our side.")
     return problem(500, "An unexpected error occurred; it has been logged.",
                    instance=request.url.path)
+
+
+async def _record_error_group(request: Request, exc: Exception) -> None:
+    """Count the exception in the error table (folio.ops.errortrack); never raises."""
+    engine = getattr(request.app.state, "engine", None)
+    if engine is None:
+        return
+    from starlette.concurrency import run_in_threadpool
+
+    from folio.ops.errortrack import record_exception
+    from folio.ops.metrics import route_template
+
+    try:
+        route = route_template(request.scope)
+    except Exception:  # the template is a nicety; the group still counts
+        route = ""
+    await run_in_threadpool(record_exception, engine, exc, route,
+                            str(getattr(request.state, "request_id", "") or ""))
 
 
 def install(app: FastAPI) -> None:

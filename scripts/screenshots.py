@@ -16,7 +16,13 @@ sys.path.insert(0, str(ROOT))
 
 from playwright.sync_api import sync_playwright  # noqa: E402
 
-from tests.web.live_server import CHROMIUM, CHROMIUM_ARGS, demo_engine, live_server  # noqa: E402
+from tests.web.live_server import (  # noqa: E402
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    demo_engine,
+    live_server,
+    session_cookie,
+)
 
 PAGES = {"dashboard": "/books/demo", "balance-sheet": "/books/demo/reports/balance-sheet"}
 
@@ -28,8 +34,10 @@ def main() -> None:
         engine = demo_engine(Path(tmp) / "folio.db")
         with live_server(engine) as base, sync_playwright() as pw:
             browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            page = browser.new_page(viewport={"width": 1280, "height": 800},
-                                    color_scheme="light", locale="en-US")
+            context = browser.new_context(viewport={"width": 1280, "height": 800},
+                                          color_scheme="light", locale="en-US")
+            context.add_cookies([session_cookie(engine, base)])
+            page = context.new_page()
             for name, path in PAGES.items():
                 page.goto(base + path)
                 page.wait_for_load_state("networkidle")

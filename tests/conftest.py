@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterator
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import text
@@ -24,12 +25,14 @@ from typer.testing import Result
 os.environ.setdefault("FOLIO_ENV", "test")
 
 from folio.auth.actor import SYSTEM
+from folio.auth.models import User
 from folio.books.models import Book
 from folio.books.service import BookInput, create_book
 from folio.db import Base, create_folio_engine, make_session
 from folio.ledger.models import JournalEntry
 from folio.ledger.service import EntryInput, LineInput, create_entry
 from folio.migrate import upgrade
+from tests.smtp_server import smtp_server  # noqa: F401
 
 PG_ADMIN_URL = os.environ.get("FOLIO_TEST_PG_URL", "postgresql://postgres@127.0.0.1:5432/postgres")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
@@ -108,22 +111,50 @@ def session(engine: Engine) -> Iterator[Session]:
     db.close()
 
 
-@pytest.fixture
-def book(session: Session) -> Book:
-    """A USD book on the generic chart."""
-    made = create_book(session, BookInput(slug="acme", name="Acme Ltd", base_currency="USD",
-                                          locale="en_US", chart="generic"))
+OWNER = "owner@example.test"
+PASSWORD = "correct horse battery staple"
+
+
+def ensure_user(session: Session, email: str, *, is_admin: bool = False) -> User:
+    """The user with ``email``, created (password ``PASSWORD``) when missing."""
+    from folio.auth.service import create_user, find_user
+
+    return find_user(session, email) or create_user(session, email, PASSWORD,
+                                                    is_admin=is_admin)
+
+
+def ensure_member(session: Session, book: Book, email: str, role: str) -> User:
+    """``email`` as a member of ``book`` with ``role`` (created when missing)."""
+    from folio.auth.service import add_member, role_in, set_role
+
+    user = ensure_user(session, email, is_admin=email == OWNER)
+    current = role_in(session, user, book)
+    if current is None:
+        add_member(session, book, user, role)
+    elif current != role:
+        set_role(session, book, user, role)
+    return user
+
+
+def _made_book(session: Session, data: BookInput) -> Book:
+    made = create_book(session, data)
+    ensure_member(session, made, OWNER, "owner")  # the `client` fixture signs in as OWNER
     session.commit()
     return made
+
+
+@pytest.fixture
+def book(session: Session) -> Book:
+    """A USD book on the generic chart; OWNER owns it."""
+    return _made_book(session, BookInput(slug="acme", name="Acme Ltd", base_currency="USD",
+                                         locale="en_US", chart="generic"))
 
 
 @pytest.fixture
 def idr_book(session: Session) -> Book:
-    """An IDR book on the Indonesian PSAK chart."""
-    made = create_book(session, BookInput(slug="studio", name="Studio Jakarta",
-                                          base_currency="IDR", locale="id_ID", chart="id-psak"))
-    session.commit()
-    return made
+    """An IDR book on the Indonesian PSAK chart; OWNER owns it."""
+    return _made_book(session, BookInput(slug="studio", name="Studio Jakarta",
+                                         base_currency="IDR", locale="id_ID", chart="id-psak"))
 
 
 def post(session: Session, book: Book, day: date | str, lines: list[tuple[str, str | int]],
@@ -141,13 +172,68 @@ def post(session: Session, book: Book, day: date | str, lines: list[tuple[str, s
 
 
 @pytest.fixture
-def client(engine: Engine) -> Iterator[object]:
+def counts(engine: Engine) -> Callable[[], dict[str, int]]:
+    """Rows per table, read in a session of its own (never holding SQLite's write lock), to
+    show that a refused request wrote nothing."""
+    from tests.ledger.factories import row_counts
+
+    def read() -> dict[str, int]:
+        with make_session(engine, actor=SYSTEM) as reader:
+            return row_counts(reader)
+
+    return read
+
+
+def sign_in_as(client: Any, engine: Engine, email: str) -> None:
+    """Give ``client`` a browser session of ``email`` (created when missing), with the CSRF
+    token as a default header, as the pages' JavaScript sends it."""
+    from folio.auth.sessions import cookie_name, csrf_token, start_session
+
+    with make_session(engine, write=True, actor=SYSTEM) as db:
+        user = ensure_user(db, email, is_admin=email == OWNER)
+        _web, plain = start_session(db, user, mfa_passed=True)
+        db.commit()
+    client.cookies.set(cookie_name(), plain)
+    client.headers["X-CSRF-Token"] = csrf_token(plain)
+
+
+def bearer_token(engine: Engine, email: str, scope: str = "write") -> str:
+    """A personal API token of ``email`` (created when missing)."""
+    from folio.auth.tokens import create_api_token
+
+    with make_session(engine, write=True, actor=SYSTEM) as db:
+        user = ensure_user(db, email, is_admin=email == OWNER)
+        _token, plain = create_api_token(db, user, "tests", scope)
+        db.commit()
+    return plain
+
+
+def unthrottled_app(engine: Engine) -> Any:
+    """The app without rate limits, for fuzzing that sends thousands of requests."""
+    from folio.app import create_app
+    from folio.auth.throttle import NoThrottle
+
+    app = create_app(engine)
+    app.state.throttle = NoThrottle()
+    return app
+
+
+@pytest.fixture
+def anonymous(engine: Engine) -> Iterator[Any]:
+    """A client that has not signed in."""
     from fastapi.testclient import TestClient
 
     from folio.app import create_app
 
     with TestClient(create_app(engine)) as test_client:
         yield test_client
+
+
+@pytest.fixture
+def client(anonymous: Any, engine: Engine) -> Any:
+    """A client signed in (browser session) as OWNER, the owner of `book` and `idr_book`."""
+    sign_in_as(anonymous, engine, OWNER)
+    return anonymous
 
 
 Cli = Callable[..., Result]

@@ -56,7 +56,16 @@ def test_a_second_writer_waits_for_the_first_while_readers_carry_on(sqlite_engin
             session.close()
 
 
-def test_serve_refuses_a_public_address_until_sign_in_exists() -> None:
-    result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])  # noqa: S104
+def test_serve_refuses_a_weak_secret_in_production_before_binding(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from folio.settings import get_settings
+
+    monkeypatch.setenv("FOLIO_ENV", "production")
+    monkeypatch.setenv("SECRET_KEY", "changeme")
+    get_settings.cache_clear()
+    try:
+        result = CliRunner().invoke(app, ["serve", "--host", "0.0.0.0"])  # noqa: S104
+    finally:
+        get_settings.cache_clear()
     assert result.exit_code == 1
-    assert "127.0.0.1" in result.output
+    assert "SECRET_KEY must be set to at least 32 random characters" in result.output

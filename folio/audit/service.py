@@ -25,7 +25,7 @@ ACTIONS = ("create", "update", "delete", "post", "reverse", "approve", "reject",
            "void", "pay", "send", "import", "close", "lock", "sign_in", "sign_in_failed",
            "sign_out", "password_change", "password_reset", "mfa_enable", "mfa_disable",
            "token_create", "token_revoke", "session_revoke", "member_add", "member_remove",
-           "role_change", "restore")
+           "role_change", "restore", "categorise")
 _HIDDEN = frozenset({"password", "password_hash", "secret", "token", "token_hash",
                      "totp_secret", "recovery_codes"})
 

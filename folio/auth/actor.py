@@ -50,8 +50,8 @@ def actor_of(session: Session) -> Actor:
     actor = session.info.get(_KEY)
     if actor is None:
         raise Forbidden("Sign in first")
-    return actor  # type: ignore[no-any-return]
+    return actor
 
 
 def maybe_actor(session: Session) -> Actor | None:
-    return session.info.get(_KEY)  # type: ignore[no-any-return]
+    return session.info.get(_KEY)

@@ -97,3 +97,29 @@ def remove(
         user = get_user(session, email)
         remove_member(session, book, user)
         out.print(f"Removed [bold]{escape(user.email)}[/] from {book.slug}.", highlight=False)
+
+
+@app.command("setup-link")
+def setup_link() -> None:
+    """Print a fresh one-time link (24 hours) that creates the first administrator."""
+    from folio.auth.setup import ensure_setup_link, startup_base_url
+    from folio.db import get_engine
+    from folio.settings import get_settings
+
+    link = ensure_setup_link(get_engine(), startup_base_url(get_settings()))
+    if link is None:
+        fail("Folio already has users; sign in, or create one with `folio users create`")
+    typer.echo(link)
+
+
+@app.command("reset-link")
+def reset_link(email: str = typer.Argument(..., help="Email of the user")) -> None:
+    """Print a one-time link (1 hour) to choose a new password, for when mail is off."""
+    from folio.auth.recovery import RESET_TTL, issue_link, link_url
+    from folio.auth.setup import startup_base_url
+    from folio.settings import get_settings
+
+    with cli_session(write=True) as session:
+        user = get_user(session, email)
+        plain = issue_link(session, "reset", RESET_TTL, user)
+    typer.echo(link_url(startup_base_url(get_settings()), plain))

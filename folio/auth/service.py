@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import re
+from datetime import UTC, datetime
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from folio.audit import service as audit
+from folio.auth.actor import actor_of
+from folio.auth.guard import require, role_of
 from folio.auth.models import Membership, User
 from folio.auth.passwords import check_password, hash_password
 from folio.auth.roles import PERMISSIONS, Role, allows
@@ -33,8 +37,11 @@ def check_email(email: str) -> str:
 
 
 def create_user(session: Session, email: str, password: str, display_name: str = "",
-                language: str = "en") -> User:
-    """Create a user with a hashed password; the email is stored lower-cased."""
+                language: str = "en", *, is_admin: bool | None = None) -> User:
+    """Create a user with a hashed password; the email is stored lower-cased.
+
+    The first user of an installation administers it unless ``is_admin`` says otherwise.
+    """
     email = check_email(email)
     if language not in LANGUAGES:
         raise ValidationError(f"choose a language from: {', '.join(LANGUAGES)}", field="language")
@@ -45,10 +52,16 @@ def create_user(session: Session, email: str, password: str, display_name: str =
     check_password(password, email)
     if find_user(session, email) is not None:
         raise Conflict(f"A user with the email {email!r} already exists", field="email")
+    if is_admin is None:
+        is_admin = session.scalar(select(User.id).limit(1)) is None
     user = User(email=email, display_name=display_name, password_hash=hash_password(password),
-                language=language, is_active=True)
+                language=language, is_active=True, is_admin=is_admin,
+                password_changed_at=datetime.now(UTC))
     session.add(user)
     session.flush()
+    audit.record(session, "create", "user", user.id,
+                 after={"email": email, "display_name": display_name, "is_admin": is_admin},
+                 summary=email)
     return user
 
 
@@ -80,13 +93,43 @@ def _role(role: Role | str) -> Role:
 
 def add_member(session: Session, book: Book, user: User, role: Role | str) -> Membership:
     """Give ``user`` a role in ``book``; a user already there is a Conflict."""
+    require(session, book, "user.manage")
     role = _role(role)
+    _no_promotion_above_self(session, book, role)
     if _membership(session, book, user) is not None:
         raise Conflict(f"{user.email} is already a member of {book.slug}", field="email")
     membership = Membership(book_id=book.id, user_id=user.id, role=role.value)
     session.add(membership)
     session.flush()
+    audit.record(session, "member_add", "membership", user.id, book=book,
+                 after={"email": user.email, "role": role.value}, summary=user.email)
     return membership
+
+
+def _no_promotion_above_self(session: Session, book: Book, role: Role) -> None:
+    """Only an owner makes owners (an admin may not hand out more than they hold)."""
+    actor = actor_of(session)
+    if role is Role.owner and not actor.is_system and role_of(session, actor, book) != Role.owner:
+        raise Forbidden("Only an owner may make someone an owner")
+
+
+def members_of(session: Session, book: Book) -> list[tuple[User, Role]]:
+    """The book's members with their roles, by email."""
+    require(session, book, "book.read")
+    rows = session.execute(select(User, Membership.role)
+                           .join(Membership, Membership.user_id == User.id)
+                           .where(Membership.book_id == book.id).order_by(User.email))
+    return [(user, Role(role)) for user, role in rows]
+
+
+def require_installation_admin(session: Session) -> None:
+    """Forbidden unless the actor administers this installation (or is the system)."""
+    actor = actor_of(session)
+    if actor.is_system:
+        return
+    user = session.get(User, actor.user_id) if actor.user_id is not None else None
+    if user is None or not user.is_admin or not user.is_active:
+        raise Forbidden("Only an administrator of this Folio may do this")
 
 
 def _owner_count(session: Session, book: Book) -> int:
@@ -103,23 +146,34 @@ def _require_membership(session: Session, book: Book, user: User) -> Membership:
 
 def set_role(session: Session, book: Book, user: User, role: Role | str) -> Membership:
     """Change a member's role; the last owner stays an owner."""
+    require(session, book, "user.manage")
     role = _role(role)
     membership = _require_membership(session, book, user)
+    if membership.role == Role.owner or role is Role.owner:
+        _no_promotion_above_self(session, book, Role.owner)
     if (membership.role == Role.owner and role != Role.owner
             and _owner_count(session, book) == 1):
         raise Conflict(f"{user.email} is the last owner of {book.slug}; make another "
                        "member owner first", field="role")
+    before = membership.role
     membership.role = role.value
     session.flush()
+    audit.record(session, "role_change", "membership", user.id, book=book,
+                 before={"role": before}, after={"role": role.value}, summary=user.email)
     return membership
 
 
 def remove_member(session: Session, book: Book, user: User) -> None:
     """Take ``user`` out of ``book``; a book keeps at least one owner."""
+    require(session, book, "user.manage")
     membership = _require_membership(session, book, user)
+    if membership.role == Role.owner:
+        _no_promotion_above_self(session, book, Role.owner)
     if membership.role == Role.owner and _owner_count(session, book) == 1:
         raise Conflict(f"{user.email} is the last owner of {book.slug}; make another "
                        "member owner first")
+    audit.record(session, "member_remove", "membership", user.id, book=book,
+                 before={"email": user.email, "role": membership.role}, summary=user.email)
     session.delete(membership)
     session.flush()
 

@@ -92,7 +92,7 @@ BOOK_FIELDS = ("slug", "name", "base_currency", "locale", "country", "fiscal_yea
                "lock_date")
 
 
-def _visible(session: Session, query: Select[tuple[Book]]) -> Select[tuple[Book]]:
+def _visible(session: Session, query: Select[Book]) -> Select[Book]:
     ids = visible_book_ids(session)
     return query if ids is None else query.where(Book.id.in_(ids))
 

@@ -7,15 +7,13 @@ import io
 from datetime import date
 from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Header, Query, Request, Response, status
-from fastapi.responses import JSONResponse
+from fastapi import APIRouter, Query, Request, Response, status
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
-from folio import idempotency
 from folio.books.models import Book
 from folio.clock import today
 from folio.deps import BookDep, SessionDep, WriteBookDep, WriteSessionDep
+from folio.idempotency import IdempotencyKey, idempotent
 from folio.ledger import report_output as output
 from folio.ledger.accounts import (
     AccountInput,
@@ -50,8 +48,6 @@ from folio.ledger.service import (
 )
 
 router = APIRouter(prefix="/books/{slug}")
-IdempotencyKey = Annotated[str | None, Header(alias="Idempotency-Key", max_length=200,
-                                              description="Replays return the first result")]
 Format = Annotated[Literal["json", "csv"], Query(description="json (default) or csv")]
 
 
@@ -103,34 +99,6 @@ def _entry_out(session: SessionDep, book: Book, entry: JournalEntry) -> EntryOut
     return EntryOut.of(entry, book.base_currency, reversed_by)
 
 
-def _idempotent(request: Request, session: WriteSessionDep, key: str | None, payload: Any,
-                run: Any) -> Response:
-    """Run ``run()`` once per Idempotency-Key; replays return the stored response."""
-    scope = f"{request.method} {request.url.path}"
-    fingerprint = idempotency.request_fingerprint(payload)
-    if key is not None:
-        stored = idempotency.replay(session, scope, key, fingerprint)
-        if stored is not None:
-            return JSONResponse(stored[1], status_code=stored[0],
-                                headers={"Idempotent-Replayed": "true"})
-    status_code, body = run()
-    if key is None:
-        session.commit()
-        return JSONResponse(body, status_code=status_code)
-    try:
-        idempotency.remember(session, scope, key, fingerprint, status_code, body)
-        session.commit()
-    except IntegrityError:
-        # The same key arrived twice at once and the other request won: answer as its replay.
-        session.rollback()
-        stored = idempotency.replay(session, scope, key, fingerprint)
-        if stored is None:
-            raise
-        return JSONResponse(stored[1], status_code=stored[0],
-                            headers={"Idempotent-Replayed": "true"})
-    return JSONResponse(body, status_code=status_code)
-
-
 @router.get("/entries", response_model=EntryPage, tags=["entries"])
 def get_entries(book: BookDep, session: SessionDep,
                 start: Annotated[date | None, Query(alias="from")] = None,
@@ -153,7 +121,7 @@ def post_entry_route(data: EntryIn, request: Request, book: WriteBookDep,
     def run() -> tuple[int, Any]:
         entry = create_entry(session, book, _entry_input(data), post=data.post)
         return 201, _entry_out(session, book, entry).model_dump(mode="json")
-    return _idempotent(request, session, key, data.model_dump(mode="json"), run)
+    return idempotent(request, session, key, data.model_dump(mode="json"), run)
 
 
 @router.get("/entries/{entry_id}", response_model=EntryOut, tags=["entries"])
@@ -200,7 +168,7 @@ def reverse(entry_id: int, request: Request, book: WriteBookDep, session: WriteS
         mirror = reverse_entry(session, book, get_entry(session, book, entry_id),
                                on=data.date, description=data.description)
         return 201, _entry_out(session, book, mirror).model_dump(mode="json")
-    return _idempotent(request, session, key, data.model_dump(mode="json"), run)
+    return idempotent(request, session, key, data.model_dump(mode="json"), run)
 
 
 @router.post("/close-year", response_model=EntryOut | None, tags=["entries"])

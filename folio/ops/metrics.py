@@ -12,7 +12,10 @@ import ipaddress
 import logging
 import os
 import re
+import shutil
 import time
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Request, Response
@@ -26,12 +29,14 @@ from prometheus_client import (
     Histogram,
     generate_latest,
 )
+from prometheus_client.core import GaugeMetricFamily, Metric
 from prometheus_client.multiprocess import MultiProcessCollector
 from sqlalchemy.engine import Engine
 from sqlalchemy.pool import QueuePool
 from starlette.routing import Match, Mount
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from folio.ops import requestlog as request_log
 from folio.ops.logging import request_id_var
 from folio.settings import Settings, get_settings
 
@@ -55,6 +60,10 @@ POOL_CHECKED_OUT = Gauge("folio_db_pool_checked_out", "Connections in use",
 POOL_OVERFLOW = Gauge("folio_db_pool_overflow", "Connections beyond the pool size",
                       multiprocess_mode="livesum")
 ENTRIES_POSTED = Counter("folio_entries_posted", "Journal entries posted (sealed into the chain)")
+INVOICES_ISSUED = Counter("folio_invoices_issued", "Invoices issued (numbered and posted)")
+QUOTATIONS_APPROVED = Counter("folio_quotations_approved", "Quotations approved by the customer")
+JOB_RUNS = Counter("folio_job_runs", "Job runs recorded, by job and status (ok, failed, skipped)",
+                   ["job", "status"])
 
 access_log = logging.getLogger("folio.access")
 router = APIRouter()
@@ -63,6 +72,58 @@ router = APIRouter()
 def entry_posted(n: int = 1) -> None:
     """Count ``n`` posted entries; the ledger calls this where it seals entries."""
     ENTRIES_POSTED.inc(n)
+
+
+def invoice_issued(n: int = 1) -> None:
+    """Count ``n`` issued invoices; sales calls this where it issues one."""
+    INVOICES_ISSUED.inc(n)
+
+
+def quotation_approved(n: int = 1) -> None:
+    """Count ``n`` approved quotations."""
+    QUOTATIONS_APPROVED.inc(n)
+
+
+def job_run(job: str, status: str) -> None:
+    """Count one recorded job run (folio.ops.jobs calls this)."""
+    JOB_RUNS.labels(job, status).inc()
+
+
+class ScrapeTimeCollector:
+    """Values read when Prometheus scrapes, not kept in the process: the age of the last
+    verified backup (absent while there is none, so ``absent()`` can alert on it) and the
+    free share of the disk holding DATA_DIR."""
+
+    def __init__(self, engine: Engine | None, settings: Settings) -> None:
+        self.engine = engine
+        self.settings = settings
+
+    def collect(self) -> Iterator[Metric]:
+        ratio = disk_free_ratio(self.settings.DATA_DIR)
+        if ratio is not None:
+            yield GaugeMetricFamily("folio_disk_free_ratio",
+                                    "Free share (0-1) of the filesystem holding DATA_DIR",
+                                    value=ratio)
+        if self.engine is not None:
+            from folio.ops.health import check_backup
+
+            age = check_backup(self.engine, self.settings).age_seconds
+            if age is not None:
+                yield GaugeMetricFamily("folio_backup_age_seconds",
+                                        "Seconds since the last verified backup was taken",
+                                        value=age)
+
+
+def disk_free_ratio(path: Path) -> float | None:
+    """free / total of the filesystem holding ``path`` (its nearest existing parent)."""
+    path = path.resolve()
+    while not path.exists() and path != path.parent:
+        path = path.parent
+    try:
+        usage = shutil.disk_usage(path)
+    except OSError:
+        return None
+    return usage.free / usage.total if usage.total else None
 
 
 def observe_pool(engine: Engine | None) -> None:
@@ -146,6 +207,7 @@ class MetricsMiddleware:
                 "method": method, "route": route, "status": status,
                 "duration_ms": round(elapsed * 1000, 2),
                 "client_ip": client[0] if client else None})
+            request_log.record(scope, method, route, status, elapsed)
             request_id_var.reset(token)
 
 
@@ -185,5 +247,11 @@ def metrics(request: Request, settings: Annotated[Settings, Depends(get_settings
     if not (_client_allowed(host, settings.METRICS_ALLOW)
             or _token_matches(request, settings.METRICS_TOKEN)):
         return PlainTextResponse("Forbidden\n", status_code=403)
-    observe_pool(getattr(request.app.state, "engine", None))
-    return Response(generate_latest(_registry()), media_type=CONTENT_TYPE_LATEST)
+    engine = getattr(request.app.state, "engine", None)
+    observe_pool(engine)
+    # Scrape-time values go in a registry of their own, appended: every process reports
+    # the same disk and backup, so they are not aggregated across workers.
+    scraped = CollectorRegistry(auto_describe=False)
+    scraped.register(ScrapeTimeCollector(engine, settings))
+    return Response(generate_latest(_registry()) + generate_latest(scraped),
+                    media_type=CONTENT_TYPE_LATEST)

@@ -44,7 +44,16 @@ class LineTax(NamedTuple):
 
 
 def _base(net: Decimal, code: TaxRule, currency: str) -> Decimal:
-    exact = net * code.base_numerator / code.base_denominator
+    return round_money(net * code.base_numerator / code.base_denominator, currency,
+                       code.rounding)
+
+
+def _tax_on(net: Decimal, code: TaxRule, currency: str, factor: Decimal = Decimal(1)
+            ) -> Decimal:
+    """Tax on the exact base: PPN on DPP nilai lain is 12% x 11/12 of the price, i.e. 11%
+    of it, rounded once; rounding the DPP first would lose a rupiah on Rp10.000.000.
+    Multiplying before the one division keeps a terminating result exact."""
+    exact = net * code.base_numerator * code.rate * factor / code.base_denominator
     return round_money(exact, currency, code.rounding)
 
 
@@ -54,18 +63,16 @@ def vat_for_line(price: Decimal, code: TaxRule, currency: str, *,
     if prices_include_tax:
         effective = code.rate * code.base_numerator / code.base_denominator
         net_guess = round_money(price / (1 + effective), currency, "half_up")
-        tax = round_money(_base(net_guess, code, currency) * code.rate, currency, code.rounding)
+        tax = _tax_on(net_guess, code, currency)
         net = price - tax
         return LineTax(net, _base(net, code, currency), tax)
-    base = _base(price, code, currency)
-    return LineTax(price, base, round_money(base * code.rate, currency, code.rounding))
+    return LineTax(price, _base(price, code, currency), _tax_on(price, code, currency))
 
 
 def withholding(gross: Decimal, code: TaxRule, currency: str, *,
                 has_tax_id: bool = True) -> Decimal:
     """Tax withheld from ``gross`` (the price excluding VAT); doubled without an NPWP."""
-    rate = code.rate * (1 if has_tax_id else 2)
-    return round_money(_base(gross, code, currency) * rate, currency, code.rounding)
+    return _tax_on(gross, code, currency, Decimal(1 if has_tax_id else 2))
 
 
 def stamp_duty_due(amount: Decimal, currency: str) -> Decimal:
@@ -99,18 +106,19 @@ def document_totals(lines: Sequence[DocumentLine], codes: Mapping[str, TaxRule],
     / Cr round-off ``rounding_difference`` (0 <= difference < lines when rounding down).
     """
     results: list[LineTax] = []
-    bases: dict[str, Decimal] = {}
+    nets: dict[str, Decimal] = {}  # the net amounts per tax code
     for line in lines:
         if line.tax_code is None:
             results.append(LineTax(line.amount, Decimal(0), Decimal(0)))
             continue
         result = vat_for_line(line.amount, codes[line.tax_code], currency)
         results.append(result)
-        bases[line.tax_code] = bases.get(line.tax_code, Decimal(0)) + result.base
-    tax = sum((round_money(base * codes[key].rate, currency, codes[key].rounding)
-               for key, base in bases.items()), Decimal(0))
+        nets[line.tax_code] = nets.get(line.tax_code, Decimal(0)) + result.net
+    tax = sum((_tax_on(net, codes[key], currency) for key, net in nets.items()), Decimal(0))
     net = sum((r.net for r in results), Decimal(0))
     line_tax = sum((r.tax for r in results), Decimal(0))
     return DocumentTotals(
-        lines=results, net=net, base=sum(bases.values(), Decimal(0)), line_tax=line_tax,
+        lines=results, net=net,
+        base=sum((_base(n, codes[k], currency) for k, n in nets.items()), Decimal(0)),
+        line_tax=line_tax,
         tax=tax, rounding_difference=tax - line_tax, total=net + tax)

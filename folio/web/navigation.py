@@ -13,6 +13,8 @@ class NavItem:
     route: str  # the name of a route whose only path parameter is the book's slug
     icon: str
     also: tuple[str, ...] = ()  # route names of pages that belong under this item
+    # Shown only to installation administrators; its route has no path parameters.
+    admin_only: bool = False
 
 
 @dataclass(frozen=True)
@@ -23,6 +25,11 @@ class NavSection:
 
 NAVIGATION: tuple[NavSection, ...] = (
     NavSection(None, (NavItem(N_("Dashboard"), "dashboard", "home"),)),
+    NavSection(N_("Banking"), (
+        NavItem(N_("Money accounts"), "banking.accounts", "columns", also=("banking.import",)),
+        NavItem(N_("Statement lines"), "banking.lines", "inbox",
+                also=("banking.categorise",)),
+    )),
     NavSection(N_("Accounting"), (
         NavItem(N_("Journal"), "ledger.journal", "journal",
                 also=("ledger.entry", "ledger.entry_new", "ledger.entry_edit")),
@@ -33,5 +40,13 @@ NAVIGATION: tuple[NavSection, ...] = (
         NavItem(N_("Balance sheet"), "reports.balance_sheet", "columns"),
         NavItem(N_("Income statement"), "reports.income_statement", "trend"),
         NavItem(N_("General ledger"), "reports.general_ledger", "ledger"),
+    )),
+    NavSection(N_("Settings"), (
+        NavItem(N_("Members"), "members", "user"),
+        NavItem(N_("Audit log"), "audit", "info"),
+        NavItem(N_("System"), "system", "trend", admin_only=True, also=(
+            "system.overview_fragment", "system.requests", "system.jobs", "system.database",
+            "system.errors", "system.error", "system.users", "system.backups",
+            "system.deploys")),
     )),
 )

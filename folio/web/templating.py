@@ -27,7 +27,8 @@ from folio.web.navigation import NAVIGATION
 THEME_COOKIE = "folio_theme"
 THEMES = ("light", "dark")
 # Packages whose templates/ directories pages render from; a domain with pages adds itself.
-TEMPLATE_PACKAGES = ("folio.web", "folio.ledger")
+TEMPLATE_PACKAGES = ("folio.web", "folio.ledger", "folio.auth", "folio.banking", "folio.ops",
+                     "folio.sales")
 
 
 def request_language(request: Request) -> str:
@@ -92,9 +93,10 @@ def _books(request: Request) -> list[Book]:
     from folio.books.service import list_books
     from folio.db import make_session
 
-    from folio.auth.actor import SYSTEM
-
-    session = make_session(request.app.state.engine, actor=SYSTEM)  # TEMP
+    actor = getattr(request.state, "actor", None)
+    if actor is None:  # not signed in: no books to list
+        return []
+    session = make_session(request.app.state.engine, actor=actor)
     try:
         return list_books(session)
     finally:
@@ -120,6 +122,7 @@ def _shell(request: Request, context: Mapping[str, Any], language: str) -> dict[
         "theme": theme if theme in THEMES else None,
         # The one place a CSRF token enters pages: the auth layer sets request.state.csrf_token.
         "csrf_token": getattr(request.state, "csrf_token", ""),
+        "user": getattr(request.state, "user", None),
     }
 
 

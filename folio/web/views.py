@@ -11,6 +11,9 @@ from typing import Annotated
 from fastapi import APIRouter, Form, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
+from folio.auth import account_views, admin_views
+from folio.auth import views as auth_views
+from folio.banking import views as banking_views
 from folio.books.service import list_books
 from folio.clock import today
 from folio.deps import BookDep, SessionDep
@@ -20,6 +23,8 @@ from folio.ledger import views as ledger_views
 from folio.ledger.general_ledger import journal
 from folio.ledger.summary import book_summary
 from folio.money import exponent
+from folio.ops import system_views
+from folio.sales import public_views as quotation_public_views
 from folio.web.templating import THEME_COOKIE, THEMES, render
 
 router = APIRouter(include_in_schema=False)
@@ -27,6 +32,13 @@ router = APIRouter(include_in_schema=False)
 router.include_router(entry_views.router)
 router.include_router(ledger_views.router)
 router.include_router(report_views.router)
+router.include_router(banking_views.router)
+router.include_router(auth_views.router)
+router.include_router(account_views.router)
+router.include_router(account_views.public_router)
+router.include_router(admin_views.router)
+router.include_router(system_views.router)
+router.include_router(quotation_public_views.router)
 
 # Compile the catalogs as the app mounts its pages, so a broken .po stops the start.
 load_all()

@@ -7,11 +7,6 @@ from typing import Any
 import httpx
 import pytest
 from fastapi.testclient import TestClient
-from sqlalchemy.engine import Engine
-
-from folio.auth.actor import SYSTEM
-from folio.db import make_session
-from tests.ledger.factories import row_counts
 
 API = "/api/v1"
 BOOK = f"{API}/books/acme"
@@ -56,13 +51,3 @@ def api(client: TestClient) -> TestClient:
     assert response.status_code == 201, response.text
     return client
 
-
-@pytest.fixture
-def counts(engine: Engine) -> Any:
-    """Row counts of every table, to show that a refused request wrote nothing."""
-
-    def read() -> dict[str, int]:
-        with make_session(engine, actor=SYSTEM) as session:
-            return row_counts(session)
-
-    return read

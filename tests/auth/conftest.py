@@ -9,8 +9,9 @@ from sqlalchemy.orm import Session
 
 from folio.auth.models import User
 from folio.auth.roles import Role
-from folio.auth.service import add_member, create_user
+from folio.auth.service import add_member, create_user, get_user, remove_member
 from folio.books.models import Book
+from tests.conftest import OWNER
 
 PASSWORD = "correct battery horse staple"
 
@@ -32,8 +33,12 @@ def make_user(session: Session) -> MakeUser:
 
 
 @pytest.fixture
-def alice(make_user: MakeUser, book: Book) -> User:
-    return make_user("alice@example.com", book=book, role=Role.owner)
+def alice(make_user: MakeUser, book: Book, session: Session) -> User:
+    """The book's only owner (the suite's default OWNER steps aside)."""
+    made = make_user("alice@example.com", book=book, role=Role.owner)
+    remove_member(session, book, get_user(session, OWNER))
+    session.commit()
+    return made
 
 
 @pytest.fixture

@@ -5,6 +5,9 @@ from pathlib import Path
 
 import pytest
 
+from tests.api.conftest import api  # noqa: F401  (the API tests' fixture)
+from tests.web.conftest import page  # noqa: F401  (the page tests' fixture)
+
 FIXTURES = Path(__file__).parent / "fixtures"
 
 

@@ -47,7 +47,8 @@ def test_readiness_is_ok_on_a_migrated_database(client: TestClient, engine: Engi
     assert body["migrations"]["current"] == body["migrations"]["head"] is not None
     assert body["disk"]["free_bytes"] > 0
     assert 0 <= body["disk"]["free_percent"] <= 100
-    assert body["backup"] == {"last_verified_at": None, "age_seconds": None}
+    assert body["backup"] == {"last_verified_at": None, "age_seconds": None, "file": None,
+                              "created_at": None, "stale": False}
     assert body["version"] == __version__
     assert body["environment"] == "test"
     assert body["uptime_seconds"] >= 0

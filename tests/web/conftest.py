@@ -6,15 +6,11 @@ from collections.abc import Callable
 from typing import Any
 
 import pytest
-from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session
 
-from folio.auth.actor import SYSTEM
 from folio.books.models import Book
-from folio.db import make_session
 from folio.ledger.models import JournalEntry
 from tests.conftest import post
-from tests.ledger.factories import row_counts
 from tests.web.page import Page
 
 
@@ -30,16 +26,6 @@ def entries(session: Session, book: Book) -> list[JournalEntry]:
              description="January rent", reference="R-1"),
     ]
 
-
-@pytest.fixture
-def counts(engine: Engine) -> Callable[[], dict[str, int]]:
-    """Rows per table, read in a session of its own, never holding SQLite's write lock."""
-
-    def read() -> dict[str, int]:
-        with make_session(engine, actor=SYSTEM) as reader:
-            return row_counts(reader)
-
-    return read
 
 
 @pytest.fixture

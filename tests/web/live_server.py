@@ -8,6 +8,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import uvicorn
 from sqlalchemy.engine import Engine
@@ -17,6 +18,7 @@ from folio.auth.actor import SYSTEM
 from folio.db import create_folio_engine, transaction
 from folio.demo import create_demo_book
 from folio.migrate import upgrade
+from tests.conftest import OWNER, ensure_member, ensure_user
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Debian's chromium, headless and quiet: no sandbox (containers), no network of its own.
@@ -30,8 +32,19 @@ def demo_engine(path: Path) -> Engine:
     engine = create_folio_engine(f"sqlite:///{path}")
     upgrade(engine)
     with transaction(engine, actor=SYSTEM) as session:
-        create_demo_book(session)
+        book = create_demo_book(session)
+        ensure_member(session, book, OWNER, "owner")
     return engine
+
+
+def session_cookie(engine: Engine, base_url: str, email: str = OWNER) -> dict[str, Any]:
+    """A signed-in browser session of ``email``, as a Playwright cookie for ``base_url``."""
+    from folio.auth.sessions import cookie_name, start_session
+
+    with transaction(engine, actor=SYSTEM) as session:
+        user = ensure_user(session, email)
+        _web, plain = start_session(session, user, mfa_passed=True)
+    return {"name": cookie_name(), "value": plain, "url": base_url}
 
 
 @contextmanager

@@ -1,0 +1,1 @@
+"""Purchases: vendor bills and payments, expenses with receipts, expense claims."""

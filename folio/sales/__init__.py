@@ -1,0 +1,1 @@
+"""Sales: items, projects, invoices, credit notes, payments and receivables reports."""
