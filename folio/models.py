@@ -2,7 +2,13 @@
 
 from folio.audit.models import AuditEvent
 from folio.auth.models import ApiToken, Membership, OneTimeToken, RefreshToken, User, WebSession
-from folio.banking.models import BankLine, BankRule, BankStatement, MoneyAccount
+from folio.banking.models import (
+    BankLine,
+    BankRule,
+    BankStatement,
+    MoneyAccount,
+    Reconciliation,
+)
 from folio.books.models import Book
 from folio.idempotency import IdempotencyRecord
 from folio.ledger.models import Account, AccountBalance, JournalEntry, JournalLine
@@ -39,5 +45,5 @@ __all__ = [
     "Book", "ErrorGroup", "Expense", "ExpenseClaim", "IdempotencyRecord", "Invoice", "InvoiceLine",
     "Item", "JobLock", "JobRun", "JournalEntry", "JournalLine", "Membership", "MoneyAccount",
     "NumberSeries", "OneTimeToken", "Party", "Payment", "PaymentAllocation", "Project", "Quotation",
-    "QuotationLine", "RefreshToken", "RequestLog", "TaxCode", "User", "WebSession"
+    "QuotationLine", "Reconciliation", "RefreshToken", "RequestLog", "TaxCode", "User", "WebSession"
 ]

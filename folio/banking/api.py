@@ -8,6 +8,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
+from pydantic import BaseModel, ConfigDict, Field
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -19,7 +20,17 @@ from folio.banking.accounts import (
     update_money_account,
 )
 from folio.banking.imports import MAX_FILE_BYTES, import_statement, list_statements
+from folio.banking.matching import match_invoice, suggest_matches
 from folio.banking.models import BankLine, BankRule, MoneyAccount
+from folio.banking.reconcile import (
+    delete_open,
+    finish,
+    list_reconciliations,
+    reconciliation_status,
+    start_reconciliation,
+    toggle_cleared,
+    undo,
+)
 from folio.banking.rules import (
     RuleInput,
     apply_rules_to_open_lines,
@@ -30,6 +41,7 @@ from folio.banking.rules import (
     update_rule,
 )
 from folio.banking.schemas import (
+    Amount,
     BankLineOut,
     BankLinePage,
     BulkCategoriseIn,
@@ -51,6 +63,7 @@ from folio.deps import BookDep, SessionDep, WriteBookDep, WriteSessionDep
 from folio.errors import ValidationError
 from folio.idempotency import IdempotencyKey, idempotent
 from folio.ledger.models import Account, AccountBalance
+from folio.money import decimal_str
 from folio.tax.models import TaxCode
 
 router = APIRouter(prefix="/books/{slug}", tags=["banking"])
@@ -287,3 +300,115 @@ def delete_one_rule(rule_id: int, book: WriteBookDep, session: WriteSessionDep) 
     delete_rule(session, book, get_rule(session, book, rule_id))
     session.commit()
     return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+# -- Reconciliation -------------------------------------------------------------------------
+
+class ReconciliationIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    statement_date: date
+    statement_balance: Amount
+
+
+RECONCILIATIONS = "/bank-accounts/{account_id}/reconciliations"
+
+
+@router.get(RECONCILIATIONS, response_model=list[dict[str, Any]])
+def get_reconciliations(account_id: int, book: BookDep,
+                        session: SessionDep) -> list[dict[str, Any]]:
+    """A money account's reconciliations, newest first, with their differences."""
+    return [reconciliation_status(session, book, account_id, rec.id).as_dict()
+            for rec in list_reconciliations(session, book, account_id)]
+
+
+@router.post(RECONCILIATIONS, response_model=dict[str, Any], status_code=201)
+def post_reconciliation(account_id: int, data: ReconciliationIn, book: WriteBookDep,
+                        session: WriteSessionDep) -> dict[str, Any]:
+    """Start reconciling against a statement's end date and closing balance."""
+    rec = start_reconciliation(session, book, account_id, data.statement_date,
+                               data.statement_balance)
+    session.commit()
+    return reconciliation_status(session, book, account_id, rec.id).as_dict()
+
+
+@router.get(RECONCILIATIONS + "/{reconciliation_id}", response_model=dict[str, Any])
+def get_reconciliation_status(account_id: int, reconciliation_id: int, book: BookDep,
+                              session: SessionDep) -> dict[str, Any]:
+    """Statement balance, cleared balance, difference, cleared and uncleared lines."""
+    return reconciliation_status(session, book, account_id, reconciliation_id).as_dict()
+
+
+@router.get(RECONCILIATIONS + "/{reconciliation_id}/report", response_model=None)
+def get_reconciliation_report(
+    account_id: int, reconciliation_id: int, book: BookDep, session: SessionDep,
+    format: Literal["json", "csv"] = "json",
+) -> Response:
+    """The reconciliation report as JSON or CSV."""
+    report = reconciliation_status(session, book, account_id, reconciliation_id)
+    if format == "csv":
+        return Response(report.as_csv(), media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition":
+                f'attachment; filename="reconciliation-{reconciliation_id}.csv"'})
+    return Response(json.dumps(report.as_dict()), media_type="application/json")
+
+
+@router.post(RECONCILIATIONS + "/{reconciliation_id}/toggle", response_model=dict[str, Any])
+def post_toggle_cleared(account_id: int, reconciliation_id: int, data: LineIdsIn,
+                        book: WriteBookDep, session: WriteSessionDep) -> dict[str, Any]:
+    """Flip the cleared mark of bank lines in an open reconciliation."""
+    toggle_cleared(session, book, account_id, reconciliation_id, data.line_ids)
+    session.commit()
+    return reconciliation_status(session, book, account_id, reconciliation_id).as_dict()
+
+
+@router.post(RECONCILIATIONS + "/{reconciliation_id}/finish", response_model=dict[str, Any])
+def post_finish(account_id: int, reconciliation_id: int, book: WriteBookDep,
+                session: WriteSessionDep) -> dict[str, Any]:
+    """Finish a balanced reconciliation and lock its cleared lines (409 if it differs)."""
+    report = finish(session, book, account_id, reconciliation_id)
+    session.commit()
+    return report.as_dict()
+
+
+@router.delete(RECONCILIATIONS + "/{reconciliation_id}", status_code=204)
+def delete_reconciliation(account_id: int, reconciliation_id: int, book: WriteBookDep,
+                          session: WriteSessionDep) -> Response:
+    """Drop an open reconciliation and its cleared marks."""
+    delete_open(session, book, account_id, reconciliation_id)
+    session.commit()
+    return Response(status_code=204)
+
+
+@router.post(RECONCILIATIONS + "/undo", response_model=dict[str, Any])
+def post_undo(account_id: int, book: WriteBookDep, session: WriteSessionDep
+              ) -> dict[str, Any]:
+    """Reopen the last finished reconciliation (owners and admins)."""
+    rec = undo(session, book, account_id)
+    session.commit()
+    return reconciliation_status(session, book, account_id, rec.id).as_dict()
+
+
+# -- Matching to invoices -------------------------------------------------------------------
+
+class MatchIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    invoice_id: Annotated[int, Field(ge=1, lt=2**63)]
+
+
+@router.get("/bank-lines/{line_id}/matches", response_model=list[dict[str, Any]])
+def get_matches(line_id: int, book: BookDep, session: SessionDep) -> list[dict[str, Any]]:
+    """Open invoices that money received on the line probably pays, best first."""
+    return [{"invoice_id": s.invoice.id, "number": s.invoice.number,
+             "customer": s.customer.name, "currency": s.invoice.currency,
+             "amount_due": decimal_str(s.invoice.amount_due, s.invoice.currency),
+             "score": s.score, "reasons": list(s.reasons)}
+            for s in suggest_matches(session, book, line_id)]
+
+
+@router.post("/bank-lines/{line_id}/match", response_model=BankLineOut)
+def post_match(line_id: int, data: MatchIn, book: WriteBookDep,
+               session: WriteSessionDep) -> BankLineOut:
+    """Record the line's money as a payment of the invoice; the line becomes matched."""
+    match_invoice(session, book, line_id, data.invoice_id)
+    session.commit()
+    return _lines_out(session, book, [get_line(session, book, line_id)])[0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -21,7 +22,16 @@ from folio.banking.accounts import (
     money_account_by_code,
 )
 from folio.banking.imports import import_statement
+from folio.banking.matching import match_invoice, suggest_matches
 from folio.banking.models import MoneyAccount
+from folio.banking.reconcile import (
+    ReconciliationStatusReport,
+    finish,
+    reconciliation_status,
+    start_reconciliation,
+    toggle_cleared,
+    undo,
+)
 from folio.banking.rules import RuleInput, create_rule, list_rules
 from folio.banking.service import categorise, list_lines
 from folio.banking.statements.csv_generic import PRESETS
@@ -40,6 +50,9 @@ accounts_app = typer.Typer(help="Money accounts.", no_args_is_help=True)
 rules_app = typer.Typer(help="Rules that categorise imported lines.", no_args_is_help=True)
 app.add_typer(accounts_app, name="accounts")
 app.add_typer(rules_app, name="rules")
+reconcile_app = typer.Typer(help="Reconcile a money account against a statement.",
+                            no_args_is_help=True)
+app.add_typer(reconcile_app, name="reconcile")
 
 BookOpt = typer.Option(None, "--book", help="Book slug (optional when there is one book)")
 FormatOpt = typer.Option(Format.table, "--format", help="table, csv or json")
@@ -300,3 +313,135 @@ def categorise_cmd(
                             _party_id(session, target, party), tax_code, memo)
     out.print(f"Categorised {len(booked)} line(s) to {escape(account)}.", highlight=False)
 
+
+
+# -- Reconciliation -------------------------------------------------------------------------
+
+AccountOpt = typer.Option(..., "--account", help="Ledger code of the money account")
+
+
+def _report(fmt: Format, report: ReconciliationStatusReport) -> None:
+    if fmt is Format.csv:
+        sys.stdout.write(report.as_csv())
+        return
+    data = report.as_dict()
+    summary = ["statement_date", "statement_balance", "opening", "cleared_deposits",
+               "cleared_withdrawals", "cleared_balance", "difference", "status"]
+    emit(fmt, data, (["item", "value"], [[key, str(data[key])] for key in summary]
+                     + [[f"uncleared {x['id']} {x['date']} {x['payee']}", x["amount"]]
+                        for x in data["uncleared"]]),
+         f"Reconciliation {data['id']} of {data['money_account']}")
+
+
+@reconcile_app.command("start")
+def reconcile_start(
+    account: str = AccountOpt,
+    statement_date: str = typer.Option(..., "--date", help="Statement end date, YYYY-MM-DD"),
+    balance: str = typer.Option(..., "--balance", help="Statement closing balance"),
+    fmt: Format = FormatOpt, book: str | None = BookOpt,
+) -> None:
+    """Start reconciling against a statement's end date and closing balance."""
+    on = _date(statement_date, "--date")
+    amount = _decimal(balance, "--balance")
+    assert on is not None
+    assert amount is not None
+    with cli_session(write=True) as session:
+        target = resolve_book(session, book)
+        money = money_account_by_code(session, target, account)
+        rec = start_reconciliation(session, target, money.id, on, amount)
+        session.flush()
+        report = reconciliation_status(session, target, money.id, rec.id)
+        _report(fmt, report)
+
+
+@reconcile_app.command("status")
+def reconcile_status_cmd(
+    reconciliation_id: int = typer.Argument(..., help="The reconciliation's id"),
+    account: str = AccountOpt, fmt: Format = FormatOpt, book: str | None = BookOpt,
+) -> None:
+    """Statement balance, cleared balance, difference and the lines still uncleared."""
+    with cli_session() as session:
+        target = resolve_book(session, book)
+        money = money_account_by_code(session, target, account)
+        _report(fmt, reconciliation_status(session, target, money.id, reconciliation_id))
+
+
+@reconcile_app.command("report")
+def reconcile_report(
+    reconciliation_id: int = typer.Argument(..., help="The reconciliation's id"),
+    account: str = AccountOpt,
+    fmt: Format = typer.Option(Format.json, "--format", help="json, csv or table"),
+    book: str | None = BookOpt,
+) -> None:
+    """The reconciliation report: JSON (every line) or CSV."""
+    with cli_session() as session:
+        target = resolve_book(session, book)
+        money = money_account_by_code(session, target, account)
+        _report(fmt, reconciliation_status(session, target, money.id, reconciliation_id))
+
+
+@reconcile_app.command("clear")
+def reconcile_clear(
+    reconciliation_id: int = typer.Argument(..., help="The reconciliation's id"),
+    line_ids: list[int] = typer.Argument(..., help="Bank line ids to toggle cleared"),
+    account: str = AccountOpt, fmt: Format = FormatOpt, book: str | None = BookOpt,
+) -> None:
+    """Toggle the cleared mark of bank lines."""
+    with cli_session(write=True) as session:
+        target = resolve_book(session, book)
+        money = money_account_by_code(session, target, account)
+        toggle_cleared(session, target, money.id, reconciliation_id, line_ids)
+        _report(fmt, reconciliation_status(session, target, money.id, reconciliation_id))
+
+
+@reconcile_app.command("finish")
+def reconcile_finish(
+    reconciliation_id: int = typer.Argument(..., help="The reconciliation's id"),
+    account: str = AccountOpt, book: str | None = BookOpt,
+) -> None:
+    """Finish a balanced reconciliation and lock its cleared lines."""
+    with cli_session(write=True) as session:
+        target = resolve_book(session, book)
+        money = money_account_by_code(session, target, account)
+        report = finish(session, target, money.id, reconciliation_id)
+    out.print(f"Reconciliation {reconciliation_id} finished: {len(report.cleared)} line(s) "
+              "locked.", highlight=False)
+
+
+@reconcile_app.command("undo")
+def reconcile_undo(account: str = AccountOpt, book: str | None = BookOpt) -> None:
+    """Reopen the last finished reconciliation of the account (owners and admins)."""
+    with cli_session(write=True) as session:
+        target = resolve_book(session, book)
+        money = money_account_by_code(session, target, account)
+        rec = undo(session, target, money.id)
+        rec_id = rec.id
+    out.print(f"Reconciliation {rec_id} reopened.", highlight=False)
+
+
+# -- Matching to invoices -------------------------------------------------------------------
+
+@app.command("matches")
+def matches_cmd(line_id: int = typer.Argument(..., help="The bank line's id"),
+                fmt: Format = FormatOpt, book: str | None = BookOpt) -> None:
+    """Open invoices that money received on a line probably pays, best first."""
+    with cli_session() as session:
+        target = resolve_book(session, book)
+        rows = [{"invoice_id": s.invoice.id, "number": s.invoice.number or "",
+                 "customer": s.customer.name,
+                 "amount_due": decimal_str(s.invoice.amount_due, s.invoice.currency),
+                 "score": s.score, "reasons": ",".join(s.reasons)}
+                for s in suggest_matches(session, target, line_id)]
+        _emit_rows(fmt, "matches", rows, f"Invoices that bank line {line_id} may pay")
+
+
+@app.command("match")
+def match_cmd(line_id: int = typer.Argument(..., help="The bank line's id"),
+              invoice: int = typer.Option(..., "--invoice", help="The invoice's id"),
+              book: str | None = BookOpt) -> None:
+    """Record a bank line's money as a payment of an invoice; the line becomes matched."""
+    with cli_session(write=True) as session:
+        target = resolve_book(session, book)
+        payment = match_invoice(session, target, line_id, invoice)
+        payment_id = payment.id
+    out.print(f"Bank line {line_id} matched: payment {payment_id} recorded.", highlight=False)

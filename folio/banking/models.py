@@ -21,6 +21,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
     func,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -139,6 +140,11 @@ class BankLine(Base):
     # The other side of a transfer between two of the book's own money accounts.
     transfer_line_id: Mapped[int | None] = mapped_column(ForeignKey("bank_lines.id"),
                                                          nullable=True)
+    # Ticked off against a statement: the reconciliation it was cleared in (locked once
+    # that reconciliation is done).
+    cleared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    reconciliation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("reconciliations.id"), nullable=True)
 
     def __repr__(self) -> str:
         return f"<BankLine {self.id} {self.date} {self.amount} {self.status}>"
@@ -175,3 +181,32 @@ class BankRule(Base):
 
     def __repr__(self) -> str:
         return f"<BankRule {self.name}>"
+
+
+class ReconciliationStatus(enum.StrEnum):
+    OPEN = "open"
+    DONE = "done"
+
+
+class Reconciliation(Base):
+    """A money account's bank lines ticked off against one statement's closing balance."""
+
+    __tablename__ = "reconciliations"
+    __table_args__ = (Index("ix_reconciliations_account", "book_id", "money_account_id",
+                            "statement_date"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"))
+    money_account_id: Mapped[int] = mapped_column(ForeignKey("money_accounts.id"))
+    statement_date: Mapped[date] = mapped_column(Date)
+    statement_balance: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(8), default=ReconciliationStatus.OPEN.value)
+    created_by: Mapped[str] = mapped_column(String(200), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
+                                                 server_default=func.now())
+    finished_by: Mapped[str | None] = mapped_column(String(200), nullable=True)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True),
+                                                         nullable=True)
+
+    def __repr__(self) -> str:
+        return f"<Reconciliation {self.id} {self.statement_date} {self.status}>"

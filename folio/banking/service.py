@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from folio.audit import service as audit
 from folio.auth.guard import require
 from folio.banking.models import BankLine, BankRule, LineStatus, MoneyAccount
+from folio.banking.reconcile import ensure_unlocked
 from folio.books.models import Book
 from folio.errors import Conflict, NotFound, ValidationError
 from folio.ledger.accounts import CODE_RE
@@ -290,6 +291,7 @@ def categorise(session: Session, book: Book, line_ids: Sequence[int], account: s
     require(session, book, "bank.import")
     target = resolve_target(session, book, account, party_id, tax_code, memo)
     lines = _lines(session, book, line_ids)
+    ensure_unlocked(session, lines)
     for line in lines:
         if line.status != LineStatus.UNMATCHED.value:
             raise Conflict(f"Bank line {line.id} is already {line.status}; "
@@ -319,14 +321,19 @@ def uncategorise(session: Session, book: Book, line_ids: Sequence[int]) -> list[
     """
     require(session, book, "bank.import")
     lines = _lines(session, book, line_ids)
+    ensure_unlocked(session, lines)
     touched: list[BankLine] = []
     reversed_entries: set[int] = set()
     for line in lines:
         if line.status == LineStatus.UNMATCHED.value:
             continue
+        if line.status == LineStatus.MATCHED.value:
+            raise Conflict(f"Bank line {line.id} is matched to a payment; void or reverse "
+                           "the payment instead", field="line_ids")
         group = [line]
         if line.transfer_line_id is not None:
             group.append(session.get_one(BankLine, line.transfer_line_id))
+            ensure_unlocked(session, group)
         if line.entry_id is not None and line.entry_id not in reversed_entries:
             entry = get_entry(session, book, line.entry_id)
             reverse_entry(session, book, entry, on=entry.date,
@@ -351,6 +358,7 @@ def ignore(session: Session, book: Book, line_ids: Sequence[int]) -> list[BankLi
     """Mark unmatched lines as ignored: they book nothing (already in the books elsewhere)."""
     require(session, book, "bank.import")
     lines = _lines(session, book, line_ids)
+    ensure_unlocked(session, lines)
     for line in lines:
         if line.status not in (LineStatus.UNMATCHED.value, LineStatus.IGNORED.value):
             raise Conflict(f"Bank line {line.id} is {line.status}; uncategorise it first",

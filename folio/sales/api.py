@@ -254,6 +254,18 @@ def get_one_invoice(invoice_id: int, book: BookDep, session: SessionDep) -> Invo
     return _invoice_out(CodeNames(session, book), get_invoice(session, book, invoice_id))
 
 
+@router.get("/invoices/{invoice_id}/pdf", tags=["invoices"], response_class=Response,
+            responses={200: {"content": {"application/pdf": {}},
+                             "description": "The invoice as a printable A4 PDF."}})
+def get_invoice_pdf(invoice_id: int, book: BookDep, session: SessionDep) -> Response:
+    from folio.documents.pdf import invoice_pdf
+
+    invoice = get_invoice(session, book, invoice_id)
+    name = (invoice.number or f"invoice-{invoice.id}").replace("/", "-")
+    return Response(invoice_pdf(session, book, invoice), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
+
+
 @router.put("/invoices/{invoice_id}", response_model=InvoiceOut, tags=["invoices"])
 def put_invoice(invoice_id: int, data: InvoiceIn, book: WriteBookDep,
                 session: WriteSessionDep) -> InvoiceOut:

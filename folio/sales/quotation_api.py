@@ -193,6 +193,19 @@ def get_one_quotation(quotation_id: int, book: BookDep, session: SessionDep) -> 
     return _out(CodeNames(session, book), get_quotation(session, book, quotation_id))
 
 
+@router.get("/quotations/{quotation_id}/pdf", response_class=Response,
+            responses={200: {"content": {"application/pdf": {}},
+                             "description": "The quotation as a printable A4 PDF."}})
+def get_quotation_pdf(quotation_id: int, book: BookDep, session: SessionDep) -> Response:
+    """The quotation as a PDF; without a QR code, as its public link is known only when sent."""
+    from folio.documents.pdf import quotation_pdf
+
+    quotation = get_quotation(session, book, quotation_id)
+    name = (quotation.number or f"quotation-{quotation.id}").replace("/", "-")
+    return Response(quotation_pdf(session, book, quotation), media_type="application/pdf",
+                    headers={"Content-Disposition": f'inline; filename="{name}.pdf"'})
+
+
 @router.put("/quotations/{quotation_id}", response_model=QuotationOut)
 def put_quotation(quotation_id: int, data: QuotationIn, book: WriteBookDep,
                   session: WriteSessionDep) -> QuotationOut:

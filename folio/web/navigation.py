@@ -25,6 +25,11 @@ class NavSection:
 
 NAVIGATION: tuple[NavSection, ...] = (
     NavSection(None, (NavItem(N_("Dashboard"), "dashboard", "home"),)),
+    NavSection(N_("Sales"), (
+        NavItem(N_("Invoices"), "sales.invoices", "journal",
+                also=("sales.invoice", "sales.invoice_issue", "sales.invoice_void",
+                      "sales.invoice_pay")),
+    )),
     NavSection(N_("Banking"), (
         NavItem(N_("Money accounts"), "banking.accounts", "columns", also=("banking.import",)),
         NavItem(N_("Statement lines"), "banking.lines", "inbox",

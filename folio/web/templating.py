@@ -28,7 +28,7 @@ THEME_COOKIE = "folio_theme"
 THEMES = ("light", "dark")
 # Packages whose templates/ directories pages render from; a domain with pages adds itself.
 TEMPLATE_PACKAGES = ("folio.web", "folio.ledger", "folio.auth", "folio.banking", "folio.ops",
-                     "folio.sales")
+                     "folio.sales", "folio.documents")
 
 
 def request_language(request: Request) -> str:

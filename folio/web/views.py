@@ -25,6 +25,7 @@ from folio.ledger.summary import book_summary
 from folio.money import exponent
 from folio.ops import system_views
 from folio.sales import public_views as quotation_public_views
+from folio.sales import views as sales_views
 from folio.web.templating import THEME_COOKIE, THEMES, render
 
 router = APIRouter(include_in_schema=False)
@@ -33,6 +34,7 @@ router.include_router(entry_views.router)
 router.include_router(ledger_views.router)
 router.include_router(report_views.router)
 router.include_router(banking_views.router)
+router.include_router(sales_views.router)
 router.include_router(auth_views.router)
 router.include_router(account_views.router)
 router.include_router(account_views.public_router)

@@ -1,0 +1,1 @@
+"""Printable documents: invoice PDFs rendered with WeasyPrint, amounts in words."""
