@@ -34,7 +34,7 @@ def _dummy_hash() -> str:
     return _DUMMY[0]
 
 
-def log_failure(ip: str, reason: str, request_id: str = "") -> None:
+def log_failure(ip: str, reason: str) -> None:
     log.warning("sign-in failed", extra={"event": "auth.failed", "ip": ip, "reason": reason})
 
 

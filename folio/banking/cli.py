@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from pathlib import Path
@@ -38,7 +37,7 @@ from folio.banking.statements.csv_generic import PRESETS
 from folio.banking.suggestions import suggest_many
 from folio.books.models import Book
 from folio.books.service import resolve_book
-from folio.cli_support import Format, cli_session, emit, fail, out, progress_bar
+from folio.cli_support import Format, cli_session, date_option, emit, fail, out, progress_bar
 from folio.errors import NotFound
 from folio.ledger.models import Account, AccountBalance
 from folio.money import decimal_str
@@ -70,14 +69,6 @@ class Preset(StrEnum):
     bca = "bca"
     mandiri = "mandiri"
 
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option}: {value!r} is not a date in the form YYYY-MM-DD")
 
 
 def _decimal(value: str | None, option: str) -> Decimal | None:
@@ -184,7 +175,7 @@ def accounts_create(
             name=name, kind=kind, currency=currency.upper() if currency else None,
             institution=institution, account_number=number,
             opening_balance=_decimal(opening, "--opening") or Decimal(0),
-            opening_date=_date(opening_date, "--opening-date"), account=link, code=code))
+            opening_date=date_option(opening_date, "--opening-date"), account=link, code=code))
         session.flush()
         ledger = session.get_one(Account, money.account_id)
         out.print(f"Created {money.kind} account {escape(money.name)} on ledger account "
@@ -282,7 +273,7 @@ def lines(
         target = resolve_book(session, book)
         money_id = money_account_by_code(session, target, account).id if account else None
         result = list_lines(session, target, money_account_id=money_id, status=status,
-                            start=_date(start, "--from"), end=_date(end, "--to"),
+                            start=date_option(start, "--from"), end=date_option(end, "--to"),
                             search=search, page=page, page_size=100)
         hints = suggest_many(session, target, result.lines)
         codes = dict(session.execute(select(Account.id, Account.code)
@@ -341,7 +332,7 @@ def reconcile_start(
     fmt: Format = FormatOpt, book: str | None = BookOpt,
 ) -> None:
     """Start reconciling against a statement's end date and closing balance."""
-    on = _date(statement_date, "--date")
+    on = date_option(statement_date, "--date")
     amount = _decimal(balance, "--balance")
     assert on is not None
     assert amount is not None

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import sys
-from datetime import date
 from enum import StrEnum
 from pathlib import Path
 from typing import IO
@@ -12,7 +11,7 @@ import typer
 from rich.markup import escape
 
 from folio.books.service import resolve_book
-from folio.cli_support import Format, cli_session, emit, err, fail, out, progress_bar
+from folio.cli_support import Format, cli_session, date_option, emit, err, fail, out, progress_bar
 from folio.clock import today
 from folio.errors import ValidationError
 from folio.ledger import report_output as output
@@ -109,8 +108,8 @@ def report(
     """Print a report: trial balance, balance sheet, income statement or general ledger."""
     with cli_session() as session:
         target = resolve_book(session, book)
-        as_of_day = check_day(_date(as_of, "--as-of") or today(), "--as-of")
-        start_day, end_day = _date(start, "--from"), _date(end, "--to") or as_of_day
+        as_of_day = check_day(date_option(as_of, "--as-of") or today(), "--as-of")
+        start_day, end_day = date_option(start, "--from"), date_option(end, "--to") or as_of_day
         if start_day and start_day > end_day:
             fail("--from is after --to")
         start_day, end_day = report_period(target, start_day, end_day)
@@ -135,14 +134,6 @@ def report(
                  f"{gl.account.code} {gl.account.name}, {start_day} to {end_day} "
                  f"(page {gl.page} of {gl.pages})")
 
-
-def _date(value: str | None, option: str) -> date | None:
-    if value is None:
-        return None
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        fail(f"{option}: {value!r} is not a date in the form YYYY-MM-DD")
 
 
 def check(book: str | None = BookOpt) -> None:
@@ -172,7 +163,7 @@ def close_year(
     book: str | None = BookOpt,
 ) -> None:
     """Close a fiscal year: post income and expenses to retained earnings and lock it."""
-    day = _date(year_end, "YEAR_END")
+    day = date_option(year_end, "YEAR_END")
     assert day is not None
     with cli_session(write=True) as session:
         entry = close_fiscal_year(session, resolve_book(session, book), day)

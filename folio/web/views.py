@@ -13,6 +13,7 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 
 from folio.auth import account_views, admin_views
 from folio.auth import views as auth_views
+from folio.auth.views import safe_next
 from folio.banking import views as banking_views
 from folio.books.service import list_books
 from folio.clock import today
@@ -68,16 +69,9 @@ def dashboard(request: Request, book: BookDep, session: SessionDep) -> HTMLRespo
         "exponent": exponent(book.base_currency)})
 
 
-def _back(next_path: str) -> str:
-    """Only a path on this site: never an open redirect to another origin."""
-    if next_path.startswith("/") and not next_path.startswith(("//", "/\\")):
-        return next_path
-    return "/"
-
-
 def _remember(request: Request, next_path: str, name: str, value: str,
               http_only: bool) -> Response:
-    response = RedirectResponse(_back(next_path), status_code=303)
+    response = RedirectResponse(safe_next(next_path), status_code=303)
     response.set_cookie(name, value, max_age=PREFERENCE_MAX_AGE, path="/", samesite="lax",
                         httponly=http_only, secure=request.url.scheme == "https")
     return response
