@@ -88,6 +88,7 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     from folio.ops.health import liveness_router
     from folio.ops.health import router as health_api
     from folio.ops.metrics import router as metrics_router
+    from folio.personal.api import router as personal_api
     from folio.purchases.api import router as purchases_api
     from folio.sales.api import router as sales_api
     from folio.sales.quotation_api import router as quotation_api
@@ -98,9 +99,25 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     app.include_router(banking_api, prefix=API_PREFIX)
     app.include_router(sales_api, prefix=API_PREFIX)
     app.include_router(purchases_api, prefix=API_PREFIX)
+    app.include_router(personal_api, prefix=API_PREFIX)
     app.include_router(quotation_api, prefix=API_PREFIX)
     app.include_router(health_api, prefix=API_PREFIX)
     app.include_router(cron_api, prefix=API_PREFIX)
+    from folio.books.profile_api import router as profile_api
+    from folio.sales.mail_api import router as mail_api
+    from folio.sales.recurring_api import router as recurring_api
+
+    app.include_router(profile_api, prefix=API_PREFIX)
+    app.include_router(mail_api, prefix=API_PREFIX)
+    app.include_router(recurring_api, prefix=API_PREFIX)
+    from folio.sales.analysis_api import router as sales_reports_api
+    from folio.sales.lead_api import router as leads_api
+
+    app.include_router(sales_reports_api, prefix=API_PREFIX)
+    app.include_router(leads_api, prefix=API_PREFIX)
+    from folio.fx.api import router as fx_api
+
+    app.include_router(fx_api, prefix=API_PREFIX)
     app.include_router(liveness_router)
     app.include_router(metrics_router)
     _include_pages(app)
@@ -136,8 +153,6 @@ def _declare_bearer_auth(app: FastAPI) -> None:
 
 
 def _include_pages(app: FastAPI) -> None:
-    try:
-        from folio.web.views import router as web_pages
-    except ImportError:  # pages land separately from the API
-        return
+    from folio.web.views import router as web_pages
+
     app.include_router(web_pages)

@@ -9,10 +9,15 @@ from folio.auth.tokens_cli import app as tokens_app
 from folio.banking import cli as banking_cli
 from folio.books.cli import app as books_app
 from folio.cli_support import cli_session, err, fail, out
+from folio.fx import cli as fx_cli
 from folio.ledger import cli as ledger_cli
 from folio.ops import alerts_cli, jobs_cli
 from folio.ops.backup import cli as backup_cli
+from folio.outbox import cli as outbox_cli
+from folio.personal import cli as personal_cli
 from folio.purchases import cli as purchases_cli
+from folio.sales import payment_cli, recurring_cli
+from folio.sales.analysis_cli import leads_app, report_app
 from folio.sales.cli import app as invoices_app
 from folio.sales.cli import quotations_app
 
@@ -26,15 +31,28 @@ app.add_typer(tokens_app, name="tokens")
 app.add_typer(invoices_app, name="invoices")
 app.add_typer(purchases_cli.bills_app, name="bills")
 app.add_typer(purchases_cli.expenses_app, name="expenses")
+app.add_typer(purchases_cli.credits_app, name="vendor-credits")
 app.add_typer(quotations_app, name="quotations")
 app.add_typer(backup_cli.app, name="backup")
 app.add_typer(jobs_cli.app, name="jobs")
+app.add_typer(outbox_cli.app, name="mail")
+app.add_typer(recurring_cli.app, name="recurring")
 app.add_typer(alerts_cli.app, name="alerts")
 app.add_typer(ledger_cli.import_app, name="import")
 ledger_cli.import_app.command("bank")(banking_cli.import_bank)
 app.add_typer(banking_cli.app, name="bank")
 app.add_typer(ledger_cli.export_app, name="export")
-app.command("report")(ledger_cli.report)
+# ``folio report NAME``: the ledger's reports and the sales and tax reports, one group.
+app.add_typer(report_app, name="report")
+report_app.command("net-worth")(personal_cli.net_worth_report)
+report_app.command("budget")(personal_cli.budget_report)
+report_app.command("forecast")(personal_cli.forecast_report)
+app.add_typer(personal_cli.budget_app, name="budget")
+app.add_typer(personal_cli.recurring_app, name="recurring-tx")
+app.add_typer(personal_cli.goals_app, name="goals")
+app.add_typer(leads_app, name="leads")
+app.add_typer(fx_cli.app, name="fx")
+app.add_typer(payment_cli.app, name="payments")
 app.command("check")(ledger_cli.check)
 app.command("close-year")(ledger_cli.close_year)
 

@@ -34,6 +34,7 @@ class Message:
     html: str | None = None
     attachments: list[Attachment] = field(default_factory=list)
     reply_to: str | None = None
+    cc: list[str] = field(default_factory=list)
 
     @property
     def recipients(self) -> list[str]:
@@ -68,6 +69,8 @@ def build(message: Message, sender: str | None = None) -> EmailMessage:
     mail = EmailMessage()
     mail["Subject"] = _one_line(message.subject, "subject")
     mail["To"] = ", ".join(recipients)
+    if message.cc:
+        mail["Cc"] = ", ".join(_address(cc, "cc") for cc in message.cc)
     if sender:
         mail["From"] = _address(sender, "from")
     if message.reply_to:
@@ -115,3 +118,26 @@ def send(message: Message, settings: Settings) -> str:
                         f"({_reason(exc, settings)})") from None
     return str(mail["Message-ID"])
 
+
+
+def check_address(value: str, field_name: str = "to") -> str:
+    """One address as written (``Name <a@b.example>`` or ``a@b.example``), else 422."""
+    return _address(value, field_name)
+
+
+def parse_addresses(value: str, field_name: str = "to", limit: int = 20) -> list[str]:
+    """Comma- or semicolon-separated addresses as people type them, each checked."""
+    from email.utils import formataddr
+
+    _one_line(value, field_name)
+    found: list[str] = []
+    for name, addr in getaddresses([value.replace(";", ",")]):
+        if not name and not addr:
+            continue
+        if "@" not in addr or addr.startswith("@") or addr.endswith("@") or " " in addr:
+            raise ValidationError(f"{(name or addr)!r} is not an email address.",
+                                  field=field_name)
+        found.append(formataddr((name, addr)) if name else addr)
+    if len(found) > limit:
+        raise ValidationError(f"At most {limit} addresses.", field=field_name)
+    return found

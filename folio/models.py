@@ -10,6 +10,7 @@ from folio.banking.models import (
     Reconciliation,
 )
 from folio.books.models import Book
+from folio.books.profile_models import BookBankAccount, BookProfile
 from folio.idempotency import IdempotencyRecord
 from folio.ledger.models import Account, AccountBalance, JournalEntry, JournalLine
 from folio.ops.alerts import AlertState
@@ -17,7 +18,9 @@ from folio.ops.backup.models import Backup
 from folio.ops.errortrack import ErrorGroup
 from folio.ops.jobs import JobLock, JobRun
 from folio.ops.requestlog import RequestLog
+from folio.outbox.models import OutboxMessage
 from folio.parties.models import Party
+from folio.personal.models import Budget, RecurringTransaction, SavingsGoal  # noqa: F401
 from folio.purchases.models import (
     Attachment,
     Bill,
@@ -27,6 +30,7 @@ from folio.purchases.models import (
     Expense,
     ExpenseClaim,
 )
+from folio.sales.leads_models import Lead  # noqa: F401
 from folio.sales.models import (
     Invoice,
     InvoiceLine,
@@ -37,6 +41,12 @@ from folio.sales.models import (
     Project,
 )
 from folio.sales.quotation_models import Quotation, QuotationLine
+from folio.sales.recurring_models import (
+    InvoiceReminder,
+    RecurringInvoice,
+    RecurringInvoiceLine,
+    RecurringRun,
+)
 from folio.tax.models import TaxCode
 
 __all__ = [
@@ -47,3 +57,8 @@ __all__ = [
     "NumberSeries", "OneTimeToken", "Party", "Payment", "PaymentAllocation", "Project", "Quotation",
     "QuotationLine", "Reconciliation", "RefreshToken", "RequestLog", "TaxCode", "User", "WebSession"
 ]
+__all__ += ["BookBankAccount", "BookProfile", "InvoiceReminder", "OutboxMessage",
+            "RecurringInvoice", "RecurringInvoiceLine", "RecurringRun"]
+from folio.fx.models import ExchangeRate, Revaluation  # noqa: E402
+
+__all__ += ["ExchangeRate", "Revaluation"]

@@ -3,6 +3,10 @@
 Every test that asks for ``engine`` (directly or through ``session``, ``book``, ``client``)
 runs twice: on SQLite and on the PostgreSQL server at 127.0.0.1:5432. Without a reachable
 PostgreSQL the second run is skipped with a message, except under CI=true where that fails.
+
+Page and browser tests (``test_*pages*.py``, ``test_*browser*.py``) run on SQLite only:
+what they add is the HTML, the forms and the browser; the services under them, and the API
+fuzz tests, run on both databases.
 """
 
 from __future__ import annotations
@@ -76,6 +80,22 @@ def pg_database() -> Iterator[str]:
     yield url
     with psycopg.connect(PG_ADMIN_URL, autocommit=True) as admin:
         admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+def _one_backend_is_enough(item: pytest.Item) -> bool:
+    name = item.path.name
+    return "pages" in name or "browser" in name
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    keep, drop = [], []
+    for item in items:
+        params = getattr(item, "callspec", None)
+        on_postgres = params is not None and params.params.get("backend") == "postgresql"
+        (drop if on_postgres and _one_backend_is_enough(item) else keep).append(item)
+    if drop:
+        config.hook.pytest_deselected(items=drop)
+        items[:] = keep
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

@@ -37,9 +37,13 @@ def role_of(session: Session, actor: Actor, book: Book) -> Role | None:
 
 def can(session: Session, book: Book, action: str) -> bool:
     """Whether the session's actor may take ``action`` in ``book``."""
+    return actor_can(session, actor_of(session), book, action)
+
+
+def actor_can(session: Session, actor: Actor, book: Book, action: str) -> bool:
+    """Whether ``actor`` may take ``action`` in ``book`` (inactive users may do nothing)."""
     if action not in PERMISSIONS:
         raise ValueError(f"unknown action {action!r}")  # a programming error, not a user's
-    actor = actor_of(session)
     if actor.is_system:
         return True
     if actor.scope == "read" and action not in READ_ACTIONS:

@@ -34,6 +34,7 @@ PERMISSIONS: dict[str, frozenset[Role]] = {
     "report.read": _EVERYONE,
     "party.write": _PREPARERS,
     "tax.manage": _BOOKKEEPERS,
+    "fx.manage": _BOOKKEEPERS,
     # Sales and purchases: staff draft quotations, invoices and bills; issuing, payments,
     # credit notes and write-offs move money and need an accountant.
     "sales.draft": _PREPARERS,

@@ -8,7 +8,7 @@ from datetime import date
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, File, Form, Query, Request, Response, UploadFile, status
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -20,9 +20,10 @@ from folio.banking.accounts import (
     update_money_account,
 )
 from folio.banking.imports import MAX_FILE_BYTES, import_statement, list_statements
-from folio.banking.matching import match_invoice, suggest_matches
+from folio.banking.matching import match_bill, match_invoice, suggest_matches
 from folio.banking.models import BankLine, BankRule, MoneyAccount
 from folio.banking.reconcile import (
+    change_statement_balance,
     delete_open,
     finish,
     list_reconciliations,
@@ -63,7 +64,6 @@ from folio.deps import BookDep, SessionDep, WriteBookDep, WriteSessionDep
 from folio.errors import ValidationError
 from folio.idempotency import IdempotencyKey, idempotent
 from folio.ledger.models import Account, AccountBalance
-from folio.money import decimal_str
 from folio.tax.models import TaxCode
 
 router = APIRouter(prefix="/books/{slug}", tags=["banking"])
@@ -352,6 +352,21 @@ def get_reconciliation_report(
     return Response(json.dumps(report.as_dict()), media_type="application/json")
 
 
+class StatementBalanceIn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    statement_balance: Amount
+
+
+@router.patch(RECONCILIATIONS + "/{reconciliation_id}", response_model=dict[str, Any])
+def patch_reconciliation(account_id: int, reconciliation_id: int, data: StatementBalanceIn,
+                         book: WriteBookDep, session: WriteSessionDep) -> dict[str, Any]:
+    """Correct the statement balance of an open reconciliation."""
+    change_statement_balance(session, book, account_id, reconciliation_id,
+                             data.statement_balance)
+    session.commit()
+    return reconciliation_status(session, book, account_id, reconciliation_id).as_dict()
+
+
 @router.post(RECONCILIATIONS + "/{reconciliation_id}/toggle", response_model=dict[str, Any])
 def post_toggle_cleared(account_id: int, reconciliation_id: int, data: LineIdsIn,
                         book: WriteBookDep, session: WriteSessionDep) -> dict[str, Any]:
@@ -391,24 +406,41 @@ def post_undo(account_id: int, book: WriteBookDep, session: WriteSessionDep
 # -- Matching to invoices -------------------------------------------------------------------
 
 class MatchIn(BaseModel):
+    """The invoice (money received) or the bill (money paid out) a line settles."""
+
     model_config = ConfigDict(extra="forbid")
-    invoice_id: Annotated[int, Field(ge=1, lt=2**63)]
+    invoice_id: Annotated[int | None, Field(ge=1, lt=2**63)] = None
+    bill_id: Annotated[int | None, Field(ge=1, lt=2**63)] = None
+    bank_fee: Annotated[Amount | None, Field(
+        description="Bills only: the part of the money paid out that is the bank's fee "
+                    "(by default, anything within 2 % above the amount due)")] = None
+
+    @model_validator(mode="after")
+    def _one_document(self) -> MatchIn:
+        if (self.invoice_id is None) == (self.bill_id is None):
+            raise ValueError("give either invoice_id or bill_id")
+        if self.invoice_id is not None and self.bank_fee is not None:
+            raise ValueError("bank_fee applies to bills only")
+        return self
 
 
 @router.get("/bank-lines/{line_id}/matches", response_model=list[dict[str, Any]])
 def get_matches(line_id: int, book: BookDep, session: SessionDep) -> list[dict[str, Any]]:
-    """Open invoices that money received on the line probably pays, best first."""
-    return [{"invoice_id": s.invoice.id, "number": s.invoice.number,
-             "customer": s.customer.name, "currency": s.invoice.currency,
-             "amount_due": decimal_str(s.invoice.amount_due, s.invoice.currency),
-             "score": s.score, "reasons": list(s.reasons)}
-            for s in suggest_matches(session, book, line_id)]
+    """Open invoices (money received) or bills (money paid out) the line probably settles,
+    best first, with the reasons."""
+    return [s.as_dict() for s in suggest_matches(session, book, line_id)]
 
 
-@router.post("/bank-lines/{line_id}/match", response_model=BankLineOut)
+@router.post("/bank-lines/{line_id}/match", response_model=BankLineOut,
+             responses={409: {"description": "The line is booked already, or the document "
+                                              "is not open"}})
 def post_match(line_id: int, data: MatchIn, book: WriteBookDep,
                session: WriteSessionDep) -> BankLineOut:
-    """Record the line's money as a payment of the invoice; the line becomes matched."""
-    match_invoice(session, book, line_id, data.invoice_id)
+    """Record the line as a payment of the invoice or bill; the line becomes matched."""
+    if data.bill_id is not None:
+        match_bill(session, book, line_id, data.bill_id, data.bank_fee)
+    else:
+        assert data.invoice_id is not None
+        match_invoice(session, book, line_id, data.invoice_id)
     session.commit()
     return _lines_out(session, book, [get_line(session, book, line_id)])[0]

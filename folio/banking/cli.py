@@ -21,7 +21,7 @@ from folio.banking.accounts import (
     money_account_by_code,
 )
 from folio.banking.imports import import_statement
-from folio.banking.matching import match_invoice, suggest_matches
+from folio.banking.matching import match_bill, match_invoice, suggest_matches
 from folio.banking.models import MoneyAccount
 from folio.banking.reconcile import (
     ReconciliationStatusReport,
@@ -410,29 +410,44 @@ def reconcile_undo(account: str = AccountOpt, book: str | None = BookOpt) -> Non
     out.print(f"Reconciliation {rec_id} reopened.", highlight=False)
 
 
-# -- Matching to invoices -------------------------------------------------------------------
+# -- Matching to invoices and bills ---------------------------------------------------------
 
 @app.command("matches")
 def matches_cmd(line_id: int = typer.Argument(..., help="The bank line's id"),
                 fmt: Format = FormatOpt, book: str | None = BookOpt) -> None:
-    """Open invoices that money received on a line probably pays, best first."""
+    """Open invoices (money received) or bills (money paid out) a line probably settles."""
     with cli_session() as session:
         target = resolve_book(session, book)
-        rows = [{"invoice_id": s.invoice.id, "number": s.invoice.number or "",
-                 "customer": s.customer.name,
-                 "amount_due": decimal_str(s.invoice.amount_due, s.invoice.currency),
-                 "score": s.score, "reasons": ",".join(s.reasons)}
+        rows = [{"kind": s.kind, "document_id": s.document.id, "number": s.number,
+                 "party": s.party.name,
+                 "amount_due": decimal_str(s.amount_due, s.currency),
+                 "score": s.score, "reasons": ",".join(s.reasons),
+                 **({"invoice_id": s.document.id} if s.kind == "invoice"
+                    else {"bill_id": s.document.id})}
                 for s in suggest_matches(session, target, line_id)]
-        _emit_rows(fmt, "matches", rows, f"Invoices that bank line {line_id} may pay")
+        _emit_rows(fmt, "matches", rows, f"Invoices or bills that bank line {line_id} may settle")
 
 
 @app.command("match")
 def match_cmd(line_id: int = typer.Argument(..., help="The bank line's id"),
-              invoice: int = typer.Option(..., "--invoice", help="The invoice's id"),
+              invoice: int | None = typer.Option(None, "--invoice", help="The invoice's id"),
+              bill: int | None = typer.Option(None, "--bill", help="The bill's id"),
+              bank_fee: str | None = typer.Option(
+                  None, "--bank-fee", help="Bills: the part of the line that is the bank's fee"),
               book: str | None = BookOpt) -> None:
-    """Record a bank line's money as a payment of an invoice; the line becomes matched."""
+    """Record a bank line as a payment of an invoice or a bill; the line becomes matched."""
+    if (invoice is None) == (bill is None):
+        fail("Give either --invoice or --bill")
+    if invoice is not None and bank_fee is not None:
+        fail("--bank-fee applies to bills only")
+    fee = _decimal(bank_fee, "--bank-fee")
     with cli_session(write=True) as session:
         target = resolve_book(session, book)
-        payment = match_invoice(session, target, line_id, invoice)
-        payment_id = payment.id
-    out.print(f"Bank line {line_id} matched: payment {payment_id} recorded.", highlight=False)
+        if bill is not None:
+            payment_id = match_bill(session, target, line_id, bill, fee).id
+            what = "bill payment"
+        else:
+            assert invoice is not None
+            payment_id = match_invoice(session, target, line_id, invoice).id
+            what = "payment"
+    out.print(f"Bank line {line_id} matched: {what} {payment_id} recorded.", highlight=False)

@@ -145,6 +145,12 @@ class BankLine(Base):
     cleared: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     reconciliation_id: Mapped[int | None] = mapped_column(
         ForeignKey("reconciliations.id"), nullable=True)
+    # A matched line: the customer payment (money in) or the bill payment (money out) it
+    # recorded. Each payment belongs to one line at most.
+    payment_id: Mapped[int | None] = mapped_column(ForeignKey("payments.id"), nullable=True,
+                                                   unique=True)
+    bill_payment_id: Mapped[int | None] = mapped_column(ForeignKey("bill_payments.id"),
+                                                        nullable=True, unique=True)
 
     def __repr__(self) -> str:
         return f"<BankLine {self.id} {self.date} {self.amount} {self.status}>"

@@ -85,12 +85,7 @@ def get_reconciliation(session: Session, book: Book, money_account_id: int,
     return _reconciliation(session, book, money, reconciliation_id)
 
 
-def start_reconciliation(session: Session, book: Book, money_account_id: int,
-                         statement_date: date, statement_balance: Decimal
-                         ) -> Reconciliation:
-    """Open a reconciliation against a statement's end date and closing balance."""
-    require(session, book, "bank.reconcile")
-    money = get_money_account(session, book, money_account_id)
+def _balance_units(statement_balance: Decimal, money: MoneyAccount) -> int:
     value = Decimal(statement_balance)
     if not value.is_finite() or abs(value) >= Decimal(10) ** 15:
         raise ValidationError("The statement balance is not a valid amount",
@@ -101,6 +96,16 @@ def start_reconciliation(session: Session, book: Book, money_account_id: int,
         raise ValidationError(exc.detail, field="statement_balance") from exc
     if abs(balance) >= 2**62:
         raise ValidationError("The statement balance is too large", field="statement_balance")
+    return balance
+
+
+def start_reconciliation(session: Session, book: Book, money_account_id: int,
+                         statement_date: date, statement_balance: Decimal
+                         ) -> Reconciliation:
+    """Open a reconciliation against a statement's end date and closing balance."""
+    require(session, book, "bank.reconcile")
+    money = get_money_account(session, book, money_account_id)
+    balance = _balance_units(statement_balance, money)
     if _open_of(session, book, money) is not None:
         raise Conflict(f"{money.name} already has an open reconciliation; finish or delete "
                        "it first")
@@ -160,6 +165,69 @@ def toggle_cleared(session: Session, book: Book, money_account_id: int,
                         "uncleared": [x.id for x in lines if not x.cleared]},
                  summary=f"{len(lines)} bank line(s) toggled in reconciliation {rec.id}")
     return lines
+
+
+def set_cleared(session: Session, book: Book, money_account_id: int, reconciliation_id: int,
+                shown: Sequence[int], cleared: Sequence[int]) -> list[BankLine]:
+    """Make the lines in ``shown`` cleared exactly when they are in ``cleared``.
+
+    What a page's checkboxes send: every line it listed, and the ticked ones. Only lines
+    whose mark changes are toggled (and audited); nothing to change writes nothing.
+    """
+    require(session, book, "bank.reconcile")
+    ids = list(dict.fromkeys([*shown, *cleared]))
+    if len(ids) > MAX_TOGGLE:
+        raise ValidationError(f"At most {MAX_TOGGLE} lines at once", field="line_ids")
+    wanted = set(cleared)
+    valid = [i for i in ids if 0 < i < 2**63]
+    marks = dict(session.execute(select(BankLine.id, BankLine.reconciliation_id).where(
+        BankLine.book_id == book.id, BankLine.money_account_id == money_account_id,
+        BankLine.id.in_(valid))).all())
+    flips = [i for i in ids if (marks.get(i) == reconciliation_id) != (i in wanted)]
+    if not flips:
+        return []
+    return toggle_cleared(session, book, money_account_id, reconciliation_id, flips)
+
+
+def change_statement_balance(session: Session, book: Book, money_account_id: int,
+                             reconciliation_id: int, statement_balance: Decimal
+                             ) -> Reconciliation:
+    """Correct the closing balance of an open reconciliation (a typo in the statement's
+    figure); the cleared marks stay."""
+    require(session, book, "bank.reconcile")
+    money = get_money_account(session, book, money_account_id)
+    rec = _reconciliation(session, book, money, reconciliation_id)
+    if rec.status != ReconciliationStatus.OPEN.value:
+        raise Conflict(f"Reconciliation {rec.id} is finished; undo it to change it")
+    balance = _balance_units(statement_balance, money)
+    before = rec.statement_balance
+    if balance == before:
+        return rec
+    rec.statement_balance = balance
+    session.flush()
+    audit.record(session, "update", "reconciliation", rec.id, book=book,
+                 before={"statement_balance": decimal_str(before, money.currency)},
+                 after={"statement_balance": decimal_str(balance, money.currency)},
+                 summary=f"Statement balance of reconciliation {rec.id} changed")
+    return rec
+
+
+def latest_finished(session: Session, book: Book, money_account_id: int
+                    ) -> Reconciliation | None:
+    """The account's last finished reconciliation: the only one that can be undone."""
+    require(session, book, "report.read")
+    return _last_done(session, book, get_money_account(session, book, money_account_id))
+
+
+def locked_line_ids(session: Session, book: Book, lines: Sequence[BankLine]) -> set[int]:
+    """Which of ``lines`` a finished reconciliation has locked."""
+    ids = {x.reconciliation_id for x in lines if x.reconciliation_id is not None}
+    if not ids:
+        return set()
+    done = set(session.scalars(select(Reconciliation.id).where(
+        Reconciliation.book_id == book.id, Reconciliation.id.in_(ids),
+        Reconciliation.status == ReconciliationStatus.DONE.value)))
+    return {x.id for x in lines if x.reconciliation_id in done}
 
 
 @dataclass

@@ -107,6 +107,10 @@ class BankLineOut(BaseModel):
     memo: str | None
     rule_id: int | None
     transfer_line_id: int | None
+    payment_id: int | None = None  # matched to an invoice: the customer payment
+    bill_payment_id: int | None = None  # matched to a bill: the bill payment
+    cleared: bool = False
+    reconciliation_id: int | None = None
     suggestion: SuggestionOut | None = None
 
     @classmethod
@@ -121,6 +125,8 @@ class BankLineOut(BaseModel):
                    party_id=line.party_id,
                    tax_code=tax_codes.get(line.tax_code_id) if line.tax_code_id else None,
                    memo=line.memo, rule_id=line.rule_id, transfer_line_id=line.transfer_line_id,
+                   payment_id=line.payment_id, bill_payment_id=line.bill_payment_id,
+                   cleared=bool(line.cleared), reconciliation_id=line.reconciliation_id,
                    suggestion=SuggestionOut.of(hint) if hint else None)
 
 

@@ -1,5 +1,7 @@
 """Banking pages: money accounts with a statement upload (previewed before it is kept), and
-the categorise screen for open bank lines."""
+the statement lines screen: categorise open lines, book them in bulk, or match them to the
+invoice or bill they settle in one click. The reconciliation pages live in
+folio.banking.reconcile_views and are mounted on this router."""
 
 from __future__ import annotations
 
@@ -12,15 +14,24 @@ from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from folio.auth.guard import can
+from folio.banking import reconcile_views
 from folio.banking.accounts import get_money_account, list_money_accounts
 from folio.banking.imports import import_statement
+from folio.banking.matching import (
+    match_bill,
+    match_invoice,
+    matched_documents,
+    suggest_for_lines,
+)
 from folio.banking.models import BankLine, LineStatus
+from folio.banking.reconcile import locked_line_ids
 from folio.banking.service import categorise, list_lines
 from folio.banking.statements.csv_generic import PRESETS
 from folio.banking.suggestions import suggest_many
 from folio.books.models import Book
 from folio.deps import BookDep, SessionDep, WriteBookDep, WriteSessionDep
-from folio.errors import FolioError, ValidationError
+from folio.errors import FolioError, Forbidden, ValidationError
 from folio.ledger.accounts import list_accounts
 from folio.ledger.models import Account, AccountBalance
 from folio.web.forms import Blankable
@@ -30,6 +41,7 @@ router = APIRouter(prefix="/books/{slug}/banking", include_in_schema=False)
 # The preview carries the file in the page, so page uploads stay small; the API takes more.
 MAX_PAGE_UPLOAD = 2 * 1024 * 1024
 LINES_PAGE_SIZE = 50
+MATCHES_SHOWN = 3  # match suggestions per line on the statement lines page
 
 
 def _accounts_page(request: Request, session: Session, book: Book, *, error: str = "",
@@ -104,7 +116,8 @@ def import_page(
 def lines_page(
     request: Request, book: BookDep, session: SessionDep,
     account: Annotated[int | None, Blankable, Query(ge=1, lt=2**63)] = None,
-    status: Annotated[Literal["unmatched", "categorised", "transfer", "ignored"] | None,
+    status: Annotated[Literal["unmatched", "categorised", "matched", "transfer", "ignored"]
+                      | None,
                       Blankable, Query()] = "unmatched",
     q: Annotated[str | None, Query(max_length=100)] = None,
     page: Annotated[int, Query(ge=1, le=1_000_000)] = 1,
@@ -120,9 +133,16 @@ def _lines_page(request: Request, session: Session, book: Book, account: int | N
                         page=page, page_size=LINES_PAGE_SIZE)
     codes = dict(session.execute(select(Account.id, Account.code)
                                  .where(Account.book_id == book.id)).all())
+    accounts = list_money_accounts(session, book)
+    may_book = can(session, book, "bank.import")
     return render(request, "banking/lines.html", {
         "book": book, "result": result, "hints": suggest_many(session, book, result.lines),
-        "codes": codes, "accounts": list_money_accounts(session, book),
+        "matches": suggest_for_lines(session, book, result.lines, limit=MATCHES_SHOWN),
+        "matched": matched_documents(session, book, result.lines),
+        "locked": locked_line_ids(session, book, result.lines),
+        "money_names": {a.account_id: a.name for a in accounts},
+        "can_book": may_book, "can_match": may_book and can(session, book, "payment.record"),
+        "codes": codes, "accounts": accounts,
         "targets": [a for a in list_accounts(session, book, include_inactive=False)
                     if not a.is_group],
         "filters": {"account": account, "status": status or "", "q": q or ""},
@@ -143,7 +163,7 @@ def categorise_page(
     ids, account = list(line_ids), target
     if suggested:  # "<line id>:<account code>" from a row's own button
         line_id, _, account = suggested.partition(":")
-        ids = [int(line_id)] if line_id.isdigit() else []
+        ids = [int(line_id)] if _is_id(line_id) else []
     try:
         if not account:
             raise ValidationError("Choose the account to book the lines to", field="target")
@@ -151,12 +171,50 @@ def categorise_page(
             raise ValidationError("Tick the lines to book", field="line_ids")
         booked = categorise(session, book, ids, account, memo=memo or None)
     except FolioError as exc:
-        session.rollback()
-        return _lines_page(request, session, book, None, "unmatched", None, 1,
-                           error=exc.detail, status_code=exc.status)
+        return _refused(request, session, book, exc)
     session.commit()
+    return _back(request, book, back, f"notice=categorised&booked={len(booked)}")
+
+
+def _is_id(text: str) -> bool:
+    return text.isascii() and text.isdigit() and len(text) < 20
+
+
+def _refused(request: Request, session: Session, book: Book, exc: FolioError) -> HTMLResponse:
+    """The open lines again, with the service's message; a permission refusal stays 403."""
+    session.rollback()
+    if isinstance(exc, Forbidden):
+        raise exc
+    return _lines_page(request, session, book, None, "unmatched", None, 1,
+                       error=exc.detail, status_code=exc.status)
+
+
+def _back(request: Request, book: Book, back: str, query: str) -> RedirectResponse:
     path = back if back.startswith("/") and not back.startswith("//") else \
         str(request.app.url_path_for("banking.lines", slug=book.slug))
     separator = "&" if "?" in path else "?"
-    return RedirectResponse(f"{path}{separator}notice=categorised&booked={len(booked)}",
-                            status_code=303)
+    return RedirectResponse(f"{path}{separator}{query}", status_code=303)
+
+
+@router.post("/lines/match", name="banking.match")
+def match_page(
+    request: Request, book: WriteBookDep, session: WriteSessionDep,
+    match: Annotated[str, Form(max_length=80)] = "",
+    back: Annotated[str, Form(max_length=500)] = "",
+) -> Response:
+    """Record a line as the payment of the suggested invoice or bill: "<line>:<kind>:<id>"."""
+    line_id, kind, document_id = [*match.split(":"), "", "", ""][:3]
+    try:
+        if not (_is_id(line_id) and _is_id(document_id) and kind in ("invoice", "bill")):
+            raise ValidationError("Choose a suggested invoice or bill to match", field="match")
+        if kind == "bill":
+            match_bill(session, book, int(line_id), int(document_id))
+        else:
+            match_invoice(session, book, int(line_id), int(document_id))
+    except FolioError as exc:
+        return _refused(request, session, book, exc)
+    session.commit()
+    return _back(request, book, back, "notice=matched")
+
+
+router.include_router(reconcile_views.router)

@@ -1,4 +1,5 @@
-"""Invoice and quotation PDFs: the document's HTML template printed by WeasyPrint.
+"""Invoice, quotation, receipt and statement PDFs: HTML templates printed by WeasyPrint,
+each with the book's letterhead (folio.books.profile: logo, address, NPWP, bank details).
 
 The print stylesheet and fonts come from this package and the system (DejaVu/Noto); the
 URL fetcher refuses everything but this package's files and ``data:`` URIs, so rendering a
@@ -14,13 +15,16 @@ import segno
 from sqlalchemy.orm import Session
 
 from folio.books.models import Book
+from folio.books.profile import letterhead
 from folio.documents.terbilang import in_words
 from folio.money import decimal_str, from_minor
 from folio.parties.models import Party
 from folio.sales.invoices import get_invoice
-from folio.sales.models import Invoice
+from folio.sales.models import Invoice, Payment
+from folio.sales.payments import get_payment
 from folio.sales.quotation_models import Quotation
 from folio.sales.quotations import get_quotation
+from folio.sales.reports import Statement
 from folio.tax.calc import stamp_duty_due
 from folio.web.templating import environment
 
@@ -74,7 +78,7 @@ def _render(session: Session, book: Book, doc: Invoice | Quotation, **context: A
         "tax_base": sum(line.tax_base for line in doc.lines),
         "in_words": in_words(total, doc.currency, language),
         "stamp_duty": 0, "withholding": 0, "qr": None, "terms": None,
-        "bank_details": None,  # books carry no bank details yet: the block is left out
+        "letterhead": letterhead(session, book),
         **context,
     }
     return environment(language).get_template("documents/document.html").render(full)
@@ -115,3 +119,47 @@ def quotation_pdf(session: Session, book: Book, quotation: Quotation,
     """The quotation as a PDF (needs ``report.read``), with a QR code to ``link``."""
     get_quotation(session, book, quotation.id)  # the permission check
     return render_pdf(quotation_html(session, book, quotation, link))
+
+
+def receipt_number(payment: Payment) -> str:
+    """A receipt's number: the payment's id, by its year (payments carry no series)."""
+    return f"RCPT/{payment.date.year}/{payment.id:05d}"
+
+
+def receipt_html(session: Session, book: Book, payment: Payment) -> str:
+    """A receipt for a customer payment: who paid, how much (and in words), the invoices
+    it settled and the tax the customer withheld."""
+    language = book_language(book)
+    cur = payment.currency
+    allocations = [(a, session.get_one(Invoice, a.invoice_id))
+                   for a in sorted(payment.allocations, key=lambda a: (a.date, a.id))]
+    context = {"book": book, "lang": language, "payment": payment, "cur": cur,
+               "number": receipt_number(payment),
+               "customer": session.get_one(Party, payment.customer_id),
+               "allocations": allocations, "letterhead": letterhead(session, book),
+               "in_words": in_words(from_minor(payment.settles, cur), cur, language)}
+    return environment(language).get_template("documents/receipt.html").render(context)
+
+
+def receipt_pdf(session: Session, book: Book, payment_id: int) -> tuple[str, bytes]:
+    """The receipt of payment ``payment_id`` as (file name, PDF); needs ``report.read``."""
+    payment = get_payment(session, book, payment_id)
+    name = receipt_number(payment).replace("/", "-")
+    return f"{name}.pdf", render_pdf(receipt_html(session, book, payment))
+
+
+def statement_html(session: Session, book: Book, statement: Statement) -> str:
+    """A customer's statement of account (folio.sales.reports.customer_statement)."""
+    language = book_language(book)
+    cur = statement.currency or book.base_currency
+    context = {"book": book, "lang": language, "statement": statement, "cur": cur,
+               "customer": statement.customer, "letterhead": letterhead(session, book),
+               "in_words": in_words(from_minor(abs(statement.closing), cur), cur, language)}
+    return environment(language).get_template("documents/statement.html").render(context)
+
+
+def statement_pdf(session: Session, book: Book, statement: Statement) -> tuple[str, bytes]:
+    """The statement as (file name, PDF); the caller built it (which checks the permission)."""
+    safe = "".join(c if c.isalnum() else "-" for c in statement.customer.name)[:60].strip("-")
+    name = f"statement-{safe or statement.customer.id}-{statement.end.isoformat()}.pdf"
+    return name, render_pdf(statement_html(session, book, statement))

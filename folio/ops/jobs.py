@@ -97,7 +97,9 @@ def jobs() -> dict[str, Job]:
     # Importing registers them: "evaluate-alerts", "backup", "prune-logs".
     import folio.ops.alerts
     import folio.ops.backup.job
-    import folio.ops.requestlog  # noqa: F401
+    import folio.ops.requestlog
+    import folio.outbox.job  # "send-mail"
+    import folio.sales.jobs  # noqa: F401  "recurring-invoices", "invoice-reminders"
 
     return dict(sorted(REGISTRY.items()))
 

@@ -1,5 +1,5 @@
-"""JSON API of purchases: vendor bills and payments, expenses with receipts, expense claims,
-payables aging, and attachment downloads."""
+"""JSON API of purchases: vendor bills and payments, vendor credits, expenses with receipts,
+expense claims, payables aging, and attachment downloads."""
 
 from __future__ import annotations
 
@@ -49,7 +49,14 @@ from folio.purchases.expenses import (
     list_expenses,
     record_expense,
 )
-from folio.purchases.models import Attachment, Bill, BillPayment, Expense, ExpenseClaim
+from folio.purchases.models import (
+    Attachment,
+    Bill,
+    BillPayment,
+    Expense,
+    ExpenseClaim,
+    VendorCredit,
+)
 from folio.purchases.payments import (
     BillAllocationInput,
     BillPaymentInput,
@@ -58,6 +65,7 @@ from folio.purchases.payments import (
     pay_bills,
 )
 from folio.purchases.schemas import (
+    ApplyCreditIn,
     AttachmentOut,
     BillAllocationOut,
     BillIn,
@@ -75,9 +83,28 @@ from folio.purchases.schemas import (
     ExpenseOut,
     ExpensePage,
     PayablesAgingOut,
+    RefundCreditIn,
     ReimburseIn,
     RejectIn,
+    VendorCreditAllocationOut,
+    VendorCreditIn,
+    VendorCreditLineOut,
+    VendorCreditOut,
+    VendorCreditPage,
+    VendorCreditRefundOut,
     VoidIn,
+)
+from folio.purchases.vendor_credits import (
+    VendorCreditInput,
+    VendorCreditLineInput,
+    allocations_of,
+    apply_vendor_credit,
+    create_vendor_credit,
+    get_vendor_credit,
+    list_vendor_credits,
+    refund_vendor_credit,
+    refunds_of,
+    void_vendor_credit,
 )
 
 router = APIRouter(prefix="/books/{slug}")
@@ -118,7 +145,8 @@ def _bill_out(names: Names, bill: Bill, files: list[AttachmentOut] | None = None
         id=bill.id, number=bill.number, status=bill.status, overdue=is_overdue(bill),
         vendor_id=bill.vendor_id, vendor=seller.name, vendor_reference=bill.vendor_reference,
         project_id=bill.project_id, bill_date=bill.bill_date, due_date=bill.due_date,
-        currency=cur, prices_include_tax=bill.prices_include_tax, notes=bill.notes,
+        currency=cur, exchange_rate=format(bill.exchange_rate, "f"),
+        prices_include_tax=bill.prices_include_tax, notes=bill.notes,
         net_total=money(bill.net_total), tax_total=money(bill.tax_total),
         rounding=money(bill.rounding), total=money(bill.total),
         withholding_code=names.tax(bill.withholding_code_id),
@@ -139,6 +167,7 @@ def _payment_out(names: Names, payment: BillPayment) -> BillPaymentOut:
     cur = payment.currency
     return BillPaymentOut(
         id=payment.id, vendor_id=payment.vendor_id, date=payment.date, currency=cur,
+        exchange_rate=format(payment.exchange_rate, "f"),
         account=names.account(payment.account_id) or "",
         amount=decimal_str(payment.amount, cur), bank_fee=decimal_str(payment.bank_fee, cur),
         reference=payment.reference, memo=payment.memo, entry_id=payment.entry_id,
@@ -438,3 +467,111 @@ def post_reimburse_claim(claim_id: int, data: ReimburseIn, request: Request,
                                 reference=data.reference)
         return 200, _claim_out(Names(session, book), claim).model_dump(mode="json")
     return idempotent(request, session, key, data.model_dump(mode="json"), run)
+
+
+# Vendor credits ------------------------------------------------------------------------
+
+def _credit_out(names: Names, credit: VendorCredit) -> VendorCreditOut:
+    cur = credit.currency
+
+    def money(units: int) -> str:
+        return decimal_str(units, cur)
+
+    session, book = names.session, names.book
+    return VendorCreditOut(
+        id=credit.id, vendor_id=credit.vendor_id,
+        vendor=session.get_one(Party, credit.vendor_id).name,
+        vendor_reference=credit.vendor_reference, bill_id=credit.bill_id,
+        status=credit.status, date=credit.date, currency=cur,
+        net_total=money(credit.net_total), tax_total=money(credit.tax_total),
+        total=money(credit.total), amount_applied=money(credit.amount_applied),
+        amount_refunded=money(credit.amount_refunded), remaining=money(credit.remaining),
+        notes=credit.notes, entry_id=credit.entry_id,
+        lines=[VendorCreditLineOut(line_no=line.line_no, description=line.description,
+                                   account=names.account(line.account_id) or "",
+                                   tax_code=names.tax(line.tax_code_id), net=money(line.net),
+                                   tax=money(line.tax)) for line in credit.lines],
+        allocations=[VendorCreditAllocationOut(bill_id=a.bill_id, date=a.date,
+                                               amount=money(a.amount))
+                     for a in allocations_of(session, book, credit_id=credit.id)],
+        refunds=[VendorCreditRefundOut(date=r.date, account=names.account(r.account_id) or "",
+                                       amount=money(r.amount), reference=r.reference,
+                                       entry_id=r.entry_id)
+                 for r in refunds_of(session, book, credit.id)])
+
+
+@router.get("/vendor-credits", response_model=VendorCreditPage, tags=["bills"])
+def get_vendor_credits(book: BookDep, session: SessionDep,
+                       q: Annotated[str | None, Query(max_length=100)] = None,
+                       status_: Annotated[Literal["open", "closed", "void"] | None,
+                                          Query(alias="status")] = None,
+                       vendor_id: IdQuery = None, page: Page = 1,
+                       page_size: PageSize = 50) -> VendorCreditPage:
+    """Vendor credit notes, newest first."""
+    rows, total = list_vendor_credits(session, book, search=q, status=status_,
+                                      vendor_id=vendor_id, page=page, page_size=page_size)
+    names = Names(session, book)
+    return VendorCreditPage(items=[_credit_out(names, c) for c in rows], page=page,
+                            pages=page_count(total, page_size), total=total)
+
+
+@router.post("/vendor-credits", response_model=VendorCreditOut, status_code=201,
+             tags=["bills"])
+def post_vendor_credit(data: VendorCreditIn, request: Request, book: WriteBookDep,
+                       session: WriteSessionDep, key: IdempotencyKey = None) -> Response:
+    """Record a vendor's credit note; it posts at once (Dr payables / Cr expense, input VAT)."""
+    def run() -> tuple[int, Any]:
+        fields = data.model_dump(exclude={"lines"})
+        credit = create_vendor_credit(session, book, VendorCreditInput(
+            lines=[VendorCreditLineInput(**line.model_dump()) for line in data.lines],
+            **fields))
+        return 201, _credit_out(Names(session, book), credit).model_dump(mode="json")
+    return idempotent(request, session, key, data.model_dump(mode="json"), run)
+
+
+@router.get("/vendor-credits/{credit_id}", response_model=VendorCreditOut, tags=["bills"])
+def get_one_vendor_credit(credit_id: int, book: BookDep,
+                          session: SessionDep) -> VendorCreditOut:
+    return _credit_out(Names(session, book), get_vendor_credit(session, book, credit_id))
+
+
+@router.post("/vendor-credits/{credit_id}/apply", response_model=VendorCreditOut,
+             tags=["bills"])
+def post_apply_vendor_credit(credit_id: int, data: ApplyCreditIn, request: Request,
+                             book: WriteBookDep, session: WriteSessionDep,
+                             key: IdempotencyKey = None) -> Response:
+    """Set what is left of the credit against one of the same vendor's open bills."""
+    def run() -> tuple[int, Any]:
+        credit = get_vendor_credit(session, book, credit_id, for_update=True)
+        apply_vendor_credit(session, book, credit, data.bill_id, data.amount, on=data.date)
+        return 200, _credit_out(Names(session, book), credit).model_dump(mode="json")
+    return idempotent(request, session, key, {"credit": credit_id, **data.model_dump(
+        mode="json")}, run)
+
+
+@router.post("/vendor-credits/{credit_id}/refund", response_model=VendorCreditOut,
+             tags=["bills"])
+def post_refund_vendor_credit(credit_id: int, data: RefundCreditIn, request: Request,
+                              book: WriteBookDep, session: WriteSessionDep,
+                              key: IdempotencyKey = None) -> Response:
+    """Record money the vendor paid back against the credit (Dr bank / Cr payables)."""
+    def run() -> tuple[int, Any]:
+        credit = get_vendor_credit(session, book, credit_id, for_update=True)
+        refund_vendor_credit(session, book, credit, on=data.date, account=data.account,
+                             amount=data.amount, reference=data.reference)
+        return 200, _credit_out(Names(session, book), credit).model_dump(mode="json")
+    return idempotent(request, session, key, {"credit": credit_id, **data.model_dump(
+        mode="json")}, run)
+
+
+@router.post("/vendor-credits/{credit_id}/void", response_model=VendorCreditOut,
+             tags=["bills"])
+def post_void_vendor_credit(credit_id: int, book: WriteBookDep, session: WriteSessionDep,
+                            data: VoidIn | None = None) -> VendorCreditOut:
+    """Reverse a credit that is neither applied nor refunded."""
+    data = data or VoidIn()
+    credit = void_vendor_credit(session, book,
+                                get_vendor_credit(session, book, credit_id, for_update=True),
+                                on=data.date, reason=data.reason)
+    session.commit()
+    return _credit_out(Names(session, book), credit)

@@ -104,7 +104,7 @@ def _hook(session: Session) -> None:
         sess.info.get(_DISCARDED, []).clear()
 
 
-def _forget_on_rollback(session: Session, path: Path) -> None:
+def forget_on_rollback(session: Session, path: Path) -> None:
     """Delete ``path`` if the transaction that wrote its row rolls back."""
     _hook(session)
     session.info.setdefault(_PENDING, []).append(path)
@@ -140,7 +140,7 @@ def store(session: Session, book: Book, owner_type: str, owner_id: int, stream: 
     target.parent.mkdir(parents=True, exist_ok=True)
     with open(target, "xb") as handle:  # a fresh random name: never overwrite
         handle.write(content)
-    _forget_on_rollback(session, target)
+    forget_on_rollback(session, target)
     actor = actor_of(session)
     attachment = Attachment(book_id=book.id, owner_type=owner_type, owner_id=owner_id,
                             path=relative.as_posix(), original_name=_clean_name(original_name),

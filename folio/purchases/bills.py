@@ -27,6 +27,8 @@ from folio.clock import today
 from folio.commerce.listing import contains, like_pattern, page_of
 from folio.commerce.records import record_in_book
 from folio.errors import Conflict, NotFound, ValidationError
+from folio.fx import documents as fx
+from folio.fx.documents import check_currency_code, document_rate
 from folio.ledger.models import Account, JournalEntry
 from folio.ledger.periods import FIRST_DAY, LAST_DAY
 from folio.ledger.service import EntryInput, LineInput, create_entry, reverse_entry
@@ -45,7 +47,7 @@ MAX_LINES = 500
 MAX_QUANTITY = Decimal(10) ** 9
 OPEN = (BillStatus.APPROVED.value, BillStatus.PARTIALLY_PAID.value)
 FIELDS = ("number", "vendor_id", "vendor_reference", "project_id", "status", "bill_date",
-          "due_date", "currency", "net_total", "tax_total", "rounding", "total",
+          "due_date", "currency", "exchange_rate", "net_total", "tax_total", "rounding", "total",
           "withholding_amount", "amount_paid")
 
 
@@ -69,6 +71,9 @@ class BillInput:
     due_date: date | None = None  # None: bill date + the vendor's payment terms
     project_id: int | None = None
     currency: str | None = None
+    # Base-currency units per unit of a foreign ``currency``; None: the rate on the bill
+    # date from the book's exchange rates (folio.fx.rates).
+    exchange_rate: Decimal | None = None
     prices_include_tax: bool = False
     withholding_code: str | None = None  # e.g. PPH23: we withhold it from services
     notes: str | None = None
@@ -194,12 +199,16 @@ def _duplicate(session: Session, book: Book, vendor_id: int, reference: str,
 def _apply(session: Session, book: Book, bill: Bill, data: BillInput) -> Party:
     errors: lookups.Errors = []
     seller = vendor(session, book, data.vendor_id, "vendor_id", errors)
-    currency = currency_of(book, data.currency, errors)
+    currency = (data.currency or book.base_currency).upper()
+    check_currency_code(currency, errors)
     reference = text(errors, "vendor_reference", data.vendor_reference, 100)
     if not reference:
         lookups.error(errors, "vendor_reference", "the vendor's invoice number is required")
     bill_date = data.bill_date or today()
     day_in_range(errors, "bill_date", bill_date)
+    rate = document_rate(session, book, currency, bill_date, data.exchange_rate, errors)
+    if any(e["field"] == "currency" for e in errors):
+        currency = book.base_currency
     due_date = data.due_date
     if due_date is None and seller is not None and FIRST_DAY <= bill_date <= LAST_DAY - \
             timedelta(days=366):
@@ -226,6 +235,7 @@ def _apply(session: Session, book: Book, bill: Bill, data: BillInput) -> Party:
     bill.vendor_id, bill.vendor_reference = seller.id, reference
     bill.project_id = linked.id if linked else None
     bill.bill_date, bill.due_date, bill.currency = bill_date, due_date, currency
+    bill.exchange_rate = rate
     bill.prices_include_tax = data.prices_include_tax
     bill.withholding_code_id = wht.id if wht else None
     bill.notes = notes
@@ -299,7 +309,7 @@ def vat_account(session: Session, book: Book, code: TaxCode | None) -> Account:
 
 def posting_lines(session: Session, book: Book, bill: Bill,
                   codes: dict[int, TaxCode]) -> list[LineInput]:
-    cur, memo = bill.currency, bill.number
+    cur, memo, rate = bill.currency, bill.number, bill.exchange_rate
     debits: dict[str, int] = defaultdict(int)
     for line in bill.lines:
         debits[_account_code(session, line.account_id)] += line.net
@@ -311,12 +321,17 @@ def posting_lines(session: Session, book: Book, bill: Bill,
         debits[lookups.role_account(session, book, "rounding", "round-off").code] += \
             bill.rounding
     payable = lookups.role_account(session, book, "payable", "trade payables")
-    lines = [LineInput(code, from_minor(units, cur), memo=memo)
+    lines = [fx.line(book, code, units, cur, rate, memo)
              for code, units in debits.items() if units]
-    lines.append(LineInput(payable.code, from_minor(-bill.payable, cur), memo=memo))
+    lines.append(fx.line(book, payable.code, -bill.payable, cur, rate, memo))
     if bill.withholding_amount:
         wht = lookups.role_account(session, book, "wht_payable", "PPh 23 payable")
-        lines.append(LineInput(wht.code, from_minor(-bill.withholding_amount, cur), memo=memo))
+        lines.append(fx.line(book, wht.code, -bill.withholding_amount, cur, rate, memo))
+    if cur != book.base_currency:  # each line rounds to base on its own: settle the gap
+        round_off = lookups.role_account(session, book, "rounding", "round-off")
+        gap = fx.balancing(book, lines, round_off.code, memo)
+        if gap is not None:
+            lines.append(gap)
     return lines
 
 

@@ -1,7 +1,9 @@
-"""``folio bills`` (list, show, approve, aging) and ``folio expenses`` (list)."""
+"""``folio bills`` (list, show, approve, aging), ``folio vendor-credits`` (list, create, apply,
+refund, void) and ``folio expenses`` (list)."""
 
 from __future__ import annotations
 
+from decimal import Decimal, InvalidOperation
 from typing import Any
 
 import typer
@@ -17,10 +19,22 @@ from folio.parties.models import Party
 from folio.purchases import reports
 from folio.purchases.bills import approve_bill, find_bill, is_overdue, list_bills
 from folio.purchases.expenses import list_expenses
-from folio.purchases.models import Bill, Expense
+from folio.purchases.models import Bill, Expense, VendorCredit
+from folio.purchases.vendor_credits import (
+    VendorCreditInput,
+    VendorCreditLineInput,
+    apply_vendor_credit,
+    create_vendor_credit,
+    get_vendor_credit,
+    list_vendor_credits,
+    refund_vendor_credit,
+    void_vendor_credit,
+)
 
 bills_app = typer.Typer(help="Vendor bills and payables.", no_args_is_help=True)
 expenses_app = typer.Typer(help="Expenses and expense claims.", no_args_is_help=True)
+credits_app = typer.Typer(help="Vendor credit notes: record, apply to bills, refund.",
+                          no_args_is_help=True)
 BookOpt = typer.Option(None, "--book", help="Book slug (optional when there is one book)")
 FormatOpt = typer.Option(Format.table, "--format", help="table, csv or json")
 
@@ -148,3 +162,132 @@ def list_expenses_(
                    "expenses": rows},
              (header, [[str(r[h] if r[h] is not None else "") for h in header] for r in rows]),
              f"Expenses of {target.name} (page {page} of {pages})")
+
+
+def _amount(value: str | None, option: str) -> Decimal | None:
+    if value is None:
+        return None
+    try:
+        number = Decimal(value)
+    except InvalidOperation:
+        fail(f"{option}: {value!r} is not a number")
+    if not number.is_finite():
+        fail(f"{option}: {value!r} is not a number")
+    return number
+
+
+def _credit_row(session: Session, credit: VendorCredit) -> dict[str, Any]:
+    cur = credit.currency
+    return {"id": credit.id, "date": credit.date.isoformat(),
+            "vendor": session.get_one(Party, credit.vendor_id).name,
+            "vendor_reference": credit.vendor_reference, "status": credit.status,
+            "total": decimal_str(credit.total, cur),
+            "applied": decimal_str(credit.amount_applied, cur),
+            "refunded": decimal_str(credit.amount_refunded, cur),
+            "remaining": decimal_str(credit.remaining, cur)}
+
+
+CREDIT_HEADER = ["id", "date", "vendor", "vendor_reference", "status", "total", "applied",
+                 "refunded", "remaining"]
+
+
+@credits_app.command("list")
+def list_credits(
+    status: str | None = typer.Option(None, "--status", help="open, closed or void"),
+    search: str | None = typer.Option(None, "--search", help="Credit note number or vendor"),
+    page: int = typer.Option(1, "--page", min=1),
+    fmt: Format = FormatOpt,
+    book: str | None = BookOpt,
+) -> None:
+    """List vendor credit notes, newest first."""
+    if status not in (None, "open", "closed", "void"):
+        fail(f"--status: {status!r} is not open, closed or void")
+    with cli_session() as session:
+        target = resolve_book(session, book)
+        found, total = list_vendor_credits(session, target, status=status, search=search,
+                                           page=page, page_size=100)
+        rows = [_credit_row(session, c) for c in found]
+        pages = page_count(total, 100)
+        emit(fmt, {"book": target.slug, "page": page, "pages": pages, "total": total,
+                   "credits": rows},
+             (CREDIT_HEADER, [[str(r[h]) for h in CREDIT_HEADER] for r in rows]),
+             f"Vendor credits of {target.name} (page {page} of {pages})")
+
+
+@credits_app.command("create")
+def create_credit(
+    vendor_id: int = typer.Option(..., "--vendor", help="The vendor's id", min=1),
+    reference: str = typer.Option(..., "--reference", help="The vendor's credit note number"),
+    amount: str = typer.Option(..., "--amount", help="Net amount, before VAT"),
+    description: str = typer.Option(..., "--description"),
+    account: str | None = typer.Option(None, "--account", help="Expense or asset account"),
+    tax_code: str | None = typer.Option(None, "--tax-code", help="A VAT code, e.g. PPN-IN"),
+    on: str | None = typer.Option(None, "--date", help="YYYY-MM-DD (default today)"),
+    bill: int | None = typer.Option(None, "--bill", help="Id of the bill it corrects", min=1),
+    book: str | None = BookOpt,
+) -> None:
+    """Record a vendor's credit note (one line) and post it."""
+    net = _amount(amount, "--amount")
+    assert net is not None
+    with cli_session(write=True) as session:
+        target = resolve_book(session, book)
+        credit = create_vendor_credit(session, target, VendorCreditInput(
+            vendor_id=vendor_id, vendor_reference=reference, date=date_option(on, "--date"),
+            bill_id=bill, lines=[VendorCreditLineInput(description=description, amount=net,
+                                                       account=account, tax_code=tax_code)]))
+        out.print(f"Recorded credit {credit.id} ({credit.vendor_reference}): "
+                  f"{decimal_str(credit.total, credit.currency)} {credit.currency}.",
+                  markup=False)
+
+
+@credits_app.command("apply")
+def apply_credit(
+    credit_id: int = typer.Argument(..., help="Id of the credit", min=1),
+    bill_id: int = typer.Option(..., "--bill", help="Id of the vendor's open bill", min=1),
+    amount: str | None = typer.Option(None, "--amount", help="Default: all it can settle"),
+    on: str | None = typer.Option(None, "--date", help="YYYY-MM-DD (default today)"),
+    book: str | None = BookOpt,
+) -> None:
+    """Apply what is left of a credit to one of the vendor's open bills."""
+    value = _amount(amount, "--amount")
+    with cli_session(write=True) as session:
+        target = resolve_book(session, book)
+        credit = get_vendor_credit(session, target, credit_id, for_update=True)
+        made = apply_vendor_credit(session, target, credit, bill_id, value,
+                                   on=date_option(on, "--date"))
+        out.print(f"Applied {decimal_str(made.amount, credit.currency)} to bill {bill_id}; "
+                  f"{decimal_str(credit.remaining, credit.currency)} left.", markup=False)
+
+
+@credits_app.command("refund")
+def refund_credit(
+    credit_id: int = typer.Argument(..., help="Id of the credit", min=1),
+    account: str = typer.Option(..., "--account", help="Bank or cash account it arrived in"),
+    amount: str | None = typer.Option(None, "--amount", help="Default: all that is left"),
+    on: str | None = typer.Option(None, "--date", help="YYYY-MM-DD (default today)"),
+    reference: str | None = typer.Option(None, "--reference"),
+    book: str | None = BookOpt,
+) -> None:
+    """Record the vendor refunding (part of) a credit."""
+    value = _amount(amount, "--amount")
+    with cli_session(write=True) as session:
+        target = resolve_book(session, book)
+        credit = get_vendor_credit(session, target, credit_id, for_update=True)
+        made = refund_vendor_credit(session, target, credit,
+                                    on=date_option(on, "--date") or today(),
+                                    account=account, amount=value, reference=reference)
+        out.print(f"Refund of {decimal_str(made.amount, credit.currency)} recorded.",
+                  markup=False)
+
+
+@credits_app.command("void")
+def void_credit(credit_id: int = typer.Argument(..., help="Id of the credit", min=1),
+                reason: str | None = typer.Option(None, "--reason"),
+                book: str | None = BookOpt) -> None:
+    """Void a credit that is neither applied nor refunded (reverses its entry)."""
+    with cli_session(write=True) as session:
+        target = resolve_book(session, book)
+        credit = void_vendor_credit(session, target,
+                                    get_vendor_credit(session, target, credit_id,
+                                                      for_update=True), reason=reason)
+        out.print(f"Credit {credit.id} ({credit.vendor_reference}) is void.", markup=False)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     Index,
+    Integer,
     String,
     UniqueConstraint,
     func,
@@ -23,7 +25,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from folio.commerce.lines import PricedLineColumns
-from folio.db import Base, BigId
+from folio.db import Base, BigId, DecimalText
 
 
 class BillStatus(enum.StrEnum):
@@ -79,6 +81,10 @@ class Bill(Base):
     void_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"),
                                                       nullable=True)
     approved_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), nullable=True)
+    # Base-currency units per unit of ``currency`` (1 in the book's own currency); fixed
+    # when the bill is approved (folio.fx.documents).
+    exchange_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal(1),
+                                                   server_default="1")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
 
     lines: Mapped[list[BillLine]] = relationship(
@@ -127,6 +133,9 @@ class BillPayment(Base):
     memo: Mapped[str | None] = mapped_column(String(500), nullable=True)
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Base-currency units per unit of ``currency`` on the payment's date.
+    exchange_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal(1),
+                                                   server_default="1")
 
     allocations: Mapped[list[BillAllocation]] = relationship(
         back_populates="payment", cascade="all, delete-orphan", order_by="BillAllocation.id")
@@ -232,3 +241,107 @@ class Attachment(Base):
     uploaded_by: Mapped[str] = mapped_column(String(200))
     uploaded_at: Mapped[datetime] = mapped_column(DateTime(timezone=True),
                                                   server_default=func.now())
+
+
+class VendorCreditStatus(enum.StrEnum):
+    OPEN = "open"  # some of it is still to apply or to be refunded
+    CLOSED = "closed"  # applied to bills and refunded in full
+    VOID = "void"
+
+
+class VendorCredit(Base):
+    """A vendor's credit note: it lowers what we owe them (the reverse of a bill).
+
+    Posted as it is recorded: Dr trade payables / Cr expense per line / Cr input VAT. What is
+    left of it is applied to the vendor's open bills or refunded into a bank account.
+    """
+
+    __tablename__ = "vendor_credits"
+    __table_args__ = (
+        # The vendor's own credit note number is recorded once per vendor.
+        UniqueConstraint("book_id", "vendor_id", "vendor_reference"),
+        Index("ix_vendor_credits_book_id_status", "book_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"))
+    vendor_id: Mapped[int] = mapped_column(ForeignKey("parties.id"))
+    vendor_reference: Mapped[str] = mapped_column(String(100))  # their credit note number
+    bill_id: Mapped[int | None] = mapped_column(ForeignKey("bills.id"), nullable=True)
+    status: Mapped[str] = mapped_column(String(20), default=VendorCreditStatus.OPEN.value)
+    date: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    net_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    tax_total: Mapped[int] = mapped_column(BigInteger, default=0)
+    total: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount_applied: Mapped[int] = mapped_column(BigInteger, default=0)
+    amount_refunded: Mapped[int] = mapped_column(BigInteger, default=0)
+    notes: Mapped[str | None] = mapped_column(String(2000), nullable=True)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"), nullable=True)
+    void_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"),
+                                                      nullable=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+
+    lines: Mapped[list[VendorCreditLine]] = relationship(
+        back_populates="credit", cascade="all, delete-orphan",
+        order_by="VendorCreditLine.line_no")
+
+    @property
+    def remaining(self) -> int:
+        """What is left to apply to bills or to be refunded."""
+        if self.status == VendorCreditStatus.VOID.value:
+            return 0
+        return self.total - self.amount_applied - self.amount_refunded
+
+
+class VendorCreditLine(Base):
+    __tablename__ = "vendor_credit_lines"
+    __table_args__ = (Index("ix_vendor_credit_lines_book_id_credit_id", "book_id",
+                            "credit_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"))
+    credit_id: Mapped[int] = mapped_column(ForeignKey("vendor_credits.id", ondelete="CASCADE"))
+    line_no: Mapped[int] = mapped_column(Integer)
+    description: Mapped[str] = mapped_column(String(500))
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))  # expense or asset
+    tax_code_id: Mapped[int | None] = mapped_column(ForeignKey("tax_codes.id"), nullable=True)
+    net: Mapped[int] = mapped_column(BigInteger)
+    tax: Mapped[int] = mapped_column(BigInteger)
+
+    credit: Mapped[VendorCredit] = relationship(back_populates="lines")
+
+
+class VendorCreditAllocation(Base):
+    """Part of a vendor credit set against one of the vendor's bills (no entry: both sides
+    are trade payables)."""
+
+    __tablename__ = "vendor_credit_allocations"
+    __table_args__ = (
+        Index("ix_vendor_credit_allocations_book_id_credit_id", "book_id", "credit_id"),
+        Index("ix_vendor_credit_allocations_book_id_bill_id", "book_id", "bill_id"),
+    )
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"))
+    credit_id: Mapped[int] = mapped_column(ForeignKey("vendor_credits.id", ondelete="CASCADE"))
+    bill_id: Mapped[int] = mapped_column(ForeignKey("bills.id"))
+    date: Mapped[date] = mapped_column(Date)
+    amount: Mapped[int] = mapped_column(BigInteger)
+
+
+class VendorCreditRefund(Base):
+    """Money the vendor paid back to us against a credit: Dr bank / Cr trade payables."""
+
+    __tablename__ = "vendor_credit_refunds"
+    __table_args__ = (Index("ix_vendor_credit_refunds_book_id_credit_id", "book_id",
+                            "credit_id"),)
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True)
+    book_id: Mapped[int] = mapped_column(ForeignKey("books.id", ondelete="CASCADE"))
+    credit_id: Mapped[int] = mapped_column(ForeignKey("vendor_credits.id", ondelete="CASCADE"))
+    date: Mapped[date] = mapped_column(Date)
+    account_id: Mapped[int] = mapped_column(ForeignKey("accounts.id"))
+    amount: Mapped[int] = mapped_column(BigInteger)
+    reference: Mapped[str | None] = mapped_column(String(100), nullable=True)
+    entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"), nullable=True)

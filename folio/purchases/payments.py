@@ -20,9 +20,12 @@ from folio.books.models import Book
 from folio.commerce.listing import page_of
 from folio.commerce.records import record_in_book
 from folio.errors import ValidationError
+from folio.fx import documents as fx
+from folio.fx.documents import check_currency_code
+from folio.ledger.periods import FIRST_DAY, LAST_DAY
 from folio.ledger.service import EntryInput, LineInput, create_entry
-from folio.money import decimal_str, from_minor
-from folio.purchases.bills import OPEN, currency_of, day_in_range, refresh_status, text, vendor
+from folio.money import decimal_str, is_currency
+from folio.purchases.bills import OPEN, day_in_range, refresh_status, text, vendor
 from folio.purchases.models import Bill, BillAllocation, BillPayment
 from folio.sales import lookups
 
@@ -43,22 +46,24 @@ class BillPaymentInput:
     fee_account: str | None = None
     reference: str | None = None
     memo: str | None = None
-    currency: str | None = None
+    currency: str | None = None  # None: the account's currency (else the book's)
+    # Base-currency units per unit of a foreign ``currency``; None: the rate on ``date``.
+    exchange_rate: Decimal | None = None
     # None: settle the vendor's oldest open bills first.
     allocations: Sequence[BillAllocationInput] | None = None
 
 
-def _open_bills(session: Session, book: Book, vendor_id: int) -> list[Bill]:
+def _open_bills(session: Session, book: Book, vendor_id: int, currency: str) -> list[Bill]:
     return list(session.scalars(
         select(Bill).where(Bill.book_id == book.id, Bill.vendor_id == vendor_id,
-                           Bill.status.in_(OPEN))
+                           Bill.status.in_(OPEN), Bill.currency == currency)
         .order_by(Bill.due_date, Bill.id).with_for_update()
         .execution_options(populate_existing=True)))
 
 
 def _plan(session: Session, book: Book, vendor_id: int, data: BillPaymentInput, amount: int,
-          errors: lookups.Errors) -> list[tuple[Bill, int]]:
-    open_bills = _open_bills(session, book, vendor_id)
+          currency: str, errors: lookups.Errors) -> list[tuple[Bill, int]]:
+    open_bills = _open_bills(session, book, vendor_id, currency)
     if data.allocations is None:
         plan, left = [], amount
         for bill in open_bills:
@@ -69,8 +74,8 @@ def _plan(session: Session, book: Book, vendor_id: int, data: BillPaymentInput, 
             left -= take
         if left > 0:
             due = sum(b.amount_due for b in open_bills)
-            lookups.error(errors, "amount", f"more than the {decimal_str(due, book.base_currency)} "
-                                            f"the vendor's open bills still ask")
+            lookups.error(errors, "amount", f"more than the {decimal_str(due, currency)} "
+                                            f"the vendor's open {currency} bills still ask")
         return plan
     by_id = {bill.id: bill for bill in open_bills}
     asked: dict[int, int] = {}
@@ -78,7 +83,7 @@ def _plan(session: Session, book: Book, vendor_id: int, data: BillPaymentInput, 
     for n, allocation in enumerate(data.allocations):
         at = f"allocations[{n}]"
         before = len(errors)
-        units = lookups.minor(allocation.amount, book.base_currency, f"{at}.amount", errors)
+        units = lookups.minor(allocation.amount, currency, f"{at}.amount", errors)
         if units <= 0:
             if len(errors) == before:
                 lookups.error(errors, f"{at}.amount", "an allocation above zero")
@@ -92,6 +97,8 @@ def _plan(session: Session, book: Book, vendor_id: int, data: BillPaymentInput, 
                 why = f"no bill {allocation.bill_id} in this book"
             elif other.vendor_id != vendor_id:
                 why = f"bill {other.number or other.id} is another vendor's"
+            elif other.currency != currency and other.status in OPEN:
+                why = f"bill {other.number} is in {other.currency}, the payment in {currency}"
             else:
                 why = f"bill {other.number or other.id} is {other.status}; nothing to pay"
             lookups.error(errors, f"{at}.bill_id", why)
@@ -109,13 +116,26 @@ def _plan(session: Session, book: Book, vendor_id: int, data: BillPaymentInput, 
 
 
 def pay_bills(session: Session, book: Book, data: BillPaymentInput) -> BillPayment:
-    """Record money paid to a vendor and apply it to the vendor's bills."""
+    """Record money paid to a vendor and apply it to the vendor's bills.
+
+    In a foreign currency each bill's payable is cleared at its carried base amount and the
+    bank is credited at the payment's rate: the difference is a realised exchange gain or loss.
+    """
     require(session, book, "payment.record")
     errors: lookups.Errors = []
-    currency = currency_of(book, data.currency, errors)
     seller = vendor(session, book, data.vendor_id, "vendor_id", errors)
     day_in_range(errors, "date", data.date)
     bank = lookups.account(session, book, data.account, "account", errors, types=("asset",))
+    kept = (bank.currency if bank is not None else None) or book.base_currency
+    currency = (data.currency or kept).upper()
+    check_currency_code(currency, errors)
+    if bank is not None and currency != kept:
+        lookups.error(errors, "currency", f"{bank.code} is kept in {kept}; a payment in "
+                                          f"{currency} comes from an account kept in {currency}")
+    if not is_currency(currency):
+        currency = book.base_currency
+    rate = fx.document_rate(session, book, currency, data.date, data.exchange_rate, errors) \
+        if FIRST_DAY <= data.date <= LAST_DAY else Decimal(1)
     amount = lookups.minor(data.amount, currency, "amount", errors)
     fee = lookups.minor(data.bank_fee, currency, "bank_fee", errors)
     fee_account = lookups.account(session, book, data.fee_account, "fee_account", errors,
@@ -124,7 +144,7 @@ def pay_bills(session: Session, book: Book, data: BillPaymentInput) -> BillPayme
     memo = text(errors, "memo", data.memo, 500)
     if amount <= 0 and not any(e["field"] == "amount" for e in errors):
         lookups.error(errors, "amount", "a payment above zero")
-    plan = _plan(session, book, seller.id, data, amount, errors) \
+    plan = _plan(session, book, seller.id, data, amount, currency, errors) \
         if seller is not None and amount > 0 else []
     if errors:
         raise ValidationError("The payment has errors" if len(errors) > 1
@@ -135,15 +155,32 @@ def pay_bills(session: Session, book: Book, data: BillPaymentInput) -> BillPayme
         fee_account = lookups.role_account(session, book, "bank_fees", "bank fees")
     payable = lookups.role_account(session, book, "payable", "trade payables")
     memo_text = (reference or ", ".join(b.number or "" for b, _ in plan))[:500] or None
-    lines = [LineInput(payable.code, from_minor(amount, currency), memo=memo_text)]
+    lines: list[LineInput] = []
+    if currency == book.base_currency:
+        lines.append(fx.line(book, payable.code, amount, currency, rate, memo_text))
+    else:
+        due = {bill.id: bill.amount_due for bill, _ in plan}
+        for bill, units in plan:
+            lines += fx.settle(book, payable.code, total=bill.payable,
+                               base_total=fx.to_base(bill.payable, currency, bill.exchange_rate,
+                                                     book.base_currency),
+                               due=due[bill.id], units=units, currency=currency,
+                               rate=bill.exchange_rate, sign=1, memo=bill.number)
+            due[bill.id] -= units
     if fee and fee_account is not None:
-        lines.append(LineInput(fee_account.code, from_minor(fee, currency), memo=memo_text))
-    lines.append(LineInput(bank.code, from_minor(-(amount + fee), currency), memo=memo_text))
+        lines.append(fx.line(book, fee_account.code, fee, currency, rate, memo_text))
+    lines.append(fx.line(book, bank.code, -(amount + fee), currency, rate, memo_text))
+    if currency != book.base_currency:
+        realised = fx.balancing(book, lines, lookups.role_account(
+            session, book, "fx_realised", "realised exchange gain/loss").code, memo_text)
+        if realised is not None:
+            lines.append(realised)
     entry = create_entry(session, book, EntryInput(
         date=data.date, description=f"Payment to {seller.name}"[:500], party=seller.name,
         reference=reference, lines=lines), post=True)
     payment = BillPayment(book_id=book.id, vendor_id=seller.id, date=data.date,
-                          currency=currency, account_id=bank.id, amount=amount, bank_fee=fee,
+                          currency=currency, exchange_rate=rate, account_id=bank.id,
+                          amount=amount, bank_fee=fee,
                           fee_account_id=fee_account.id if fee and fee_account else None,
                           reference=reference, memo=memo, entry_id=entry.id)
     for bill, units in plan:
@@ -155,6 +192,7 @@ def pay_bills(session: Session, book: Book, data: BillPaymentInput) -> BillPayme
     session.flush()
     audit.record(session, "pay", "bill_payment", payment.id, book=book,
                  after={"vendor_id": seller.id, "date": data.date, "amount": amount,
+                        "currency": currency, "exchange_rate": rate,
                         "bank_fee": fee, "account_id": bank.id,
                         "allocations": [{"bill_id": b.id, "amount": u} for b, u in plan]},
                  summary=f"Payment of {decimal_str(amount, currency)} to {seller.name}")

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from pydantic import BaseModel, Field, StringConstraints
 
-from folio.sales.schemas import Code, Id, Money, Percent, Quantity, Strict, Text100, VoidIn
+from folio.sales.schemas import Code, Id, Money, Percent, Quantity, Rate, Strict, Text100, VoidIn
 
 Text200 = Annotated[str, StringConstraints(max_length=200)]
 Text500 = Annotated[str, StringConstraints(max_length=500)]
@@ -40,6 +40,8 @@ class BillIn(Strict):
     due_date: dt.date | None = Field(None, description="Default: the vendor's terms")
     project_id: Id | None = None
     currency: Currency | None = None
+    exchange_rate: Rate | None = Field(None, description="For a foreign currency; default "
+                                                         "the book's rate on the bill date")
     prices_include_tax: bool = False
     withholding_code: Code | None = Field(None, description="e.g. PPH23: we withhold it")
     notes: Annotated[str, StringConstraints(max_length=2000)] | None = None
@@ -84,6 +86,7 @@ class BillOut(BaseModel):
     bill_date: dt.date
     due_date: dt.date
     currency: str
+    exchange_rate: str = "1"
     prices_include_tax: bool
     notes: str | None
     net_total: str
@@ -122,6 +125,8 @@ class BillPaymentIn(Strict):
     reference: Text100 | None = None
     memo: Text500 | None = None
     currency: Currency | None = None
+    exchange_rate: Rate | None = Field(None, description="For a foreign currency; default "
+                                                         "the book's rate on the date")
     allocations: Annotated[list[BillAllocationIn], Field(max_length=500)] | None = Field(
         None, description="Default: the vendor's oldest open bills first")
 
@@ -137,6 +142,7 @@ class BillPaymentOut(BaseModel):
     vendor_id: int
     date: dt.date
     currency: str
+    exchange_rate: str = "1"
     account: str
     amount: str
     bank_fee: str
@@ -244,3 +250,87 @@ class PayablesAgingOut(BaseModel):
     buckets: list[str]
     vendors: list[dict[str, str | int]]
     totals: dict[str, str]
+
+
+class VendorCreditLineIn(Strict):
+    description: Annotated[str, StringConstraints(min_length=1, max_length=500)]
+    amount: Money = Field(description="Net amount, before VAT")
+    account: Code | None = Field(None, description="Expense or asset account it takes back "
+                                                   "from; default: the chart's direct costs")
+    tax_code: TaxCodeText | None = Field(None, description="A VAT code such as PPN-IN")
+
+
+class VendorCreditIn(Strict):
+    vendor_id: Id
+    vendor_reference: Annotated[str, StringConstraints(min_length=1, max_length=100)] = Field(
+        description="The vendor's credit note number; once per vendor")
+    date: dt.date | None = Field(None, description="Default today")
+    bill_id: Id | None = Field(None, description="The bill it corrects, if any")
+    currency: Currency | None = None
+    notes: Annotated[str, StringConstraints(max_length=2000)] | None = None
+    lines: Annotated[list[VendorCreditLineIn], Field(min_length=1, max_length=200)]
+
+
+class VendorCreditLineOut(BaseModel):
+    line_no: int
+    description: str
+    account: str
+    tax_code: str | None
+    net: str
+    tax: str
+
+
+class VendorCreditAllocationOut(BaseModel):
+    bill_id: int
+    date: dt.date
+    amount: str
+
+
+class VendorCreditRefundOut(BaseModel):
+    date: dt.date
+    account: str
+    amount: str
+    reference: str | None
+    entry_id: int | None
+
+
+class VendorCreditOut(BaseModel):
+    id: int
+    vendor_id: int
+    vendor: str
+    vendor_reference: str
+    bill_id: int | None
+    status: str
+    date: dt.date
+    currency: str
+    net_total: str
+    tax_total: str
+    total: str
+    amount_applied: str
+    amount_refunded: str
+    remaining: str
+    notes: str | None
+    entry_id: int | None
+    lines: list[VendorCreditLineOut]
+    allocations: list[VendorCreditAllocationOut]
+    refunds: list[VendorCreditRefundOut]
+
+
+class VendorCreditPage(BaseModel):
+    items: list[VendorCreditOut]
+    page: int
+    pages: int
+    total: int
+
+
+class ApplyCreditIn(Strict):
+    bill_id: Id
+    amount: Money | None = Field(None, description="Default: all the credit can settle")
+    date: dt.date | None = Field(None, description="Default today")
+
+
+class RefundCreditIn(Strict):
+    date: dt.date
+    account: Code = Field(description="Bank or cash account the refund arrived in")
+    amount: Money | None = Field(None, description="Default: all that is left")
+    reference: Text100 | None = None

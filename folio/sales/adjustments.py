@@ -13,9 +13,10 @@ from folio.auth.guard import require
 from folio.books.models import Book
 from folio.clock import today
 from folio.errors import Conflict, ValidationError
+from folio.fx import documents as fx
 from folio.ledger.accounts import account_by_role
 from folio.ledger.models import Account
-from folio.ledger.service import EntryInput, LineInput, create_entry
+from folio.ledger.service import EntryInput, create_entry
 from folio.money import decimal_str, from_minor
 from folio.parties.models import Party
 from folio.sales import lookups
@@ -130,13 +131,19 @@ def write_off(session: Session, book: Book, invoice: Invoice, *, on: date | None
     customer = session.get_one(Party, invoice.customer_id)
     due = invoice.amount_due
     receivable = lookups.role_account(session, book, "receivable", "receivable")
-    amount = from_minor(due, invoice.currency)
+    # The receivable goes at the base amount it is carried at (a foreign invoice at its
+    # own rate); the expense is that same base amount, so no exchange difference arises.
+    cleared = fx.settle(book, receivable.code, total=invoice.total,
+                        base_total=fx.to_base(invoice.total, invoice.currency,
+                                              invoice.exchange_rate, book.base_currency),
+                        due=due, units=due, currency=invoice.currency,
+                        rate=invoice.exchange_rate, sign=-1, memo=invoice.number)
+    expense_line = fx.balancing(book, cleared, expense.code, invoice.number)
     entry = create_entry(session, book, EntryInput(
         date=day, description=f"Write-off of invoice {invoice.number} ({customer.name})"
                               + (f": {reason}" if reason else ""),
         party=customer.name, reference=invoice.number,
-        lines=[LineInput(expense.code, amount, memo=invoice.number),
-               LineInput(receivable.code, -amount, memo=invoice.number)]), post=True)
+        lines=[*([expense_line] if expense_line else []), *cleared]), post=True)
     before = invoice_snapshot(invoice)
     invoice.amount_written_off = due
     invoice.written_off_on = day

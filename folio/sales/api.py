@@ -36,10 +36,13 @@ from folio.sales.numbering import set_format
 from folio.sales.payments import (
     AllocationInput,
     PaymentInput,
+    RefundInput,
     apply_credit,
     get_payment,
     list_payments,
     record_payment,
+    refund_credit,
+    void_payment,
 )
 from folio.sales.projects import (
     ProjectInput,
@@ -66,8 +69,10 @@ from folio.sales.schemas import (
     PaymentIn,
     PaymentOut,
     PaymentPage,
+    PaymentVoidIn,
     ProjectIn,
     ProjectOut,
+    RefundIn,
     StatementOut,
     VoidIn,
     WriteOffIn,
@@ -117,6 +122,7 @@ def _invoice_out(names: CodeNames, invoice: Invoice) -> InvoiceOut:
         id=invoice.id, kind=invoice.kind, number=invoice.number, status=invoice.status,
         overdue=is_overdue(invoice), customer_id=invoice.customer_id, customer=customer.name,
         project_id=invoice.project_id, credit_of_id=invoice.credit_of_id,
+        quotation_id=invoice.quotation_id, exchange_rate=format(invoice.exchange_rate, "f"),
         issue_date=invoice.issue_date, due_date=invoice.due_date, currency=cur,
         prices_include_tax=invoice.prices_include_tax, vat_rounding=invoice.vat_rounding,
         reference=invoice.reference, notes=invoice.notes, net_total=money(invoice.net_total),
@@ -134,7 +140,8 @@ def _payment_out(names: CodeNames, payment: Payment) -> PaymentOut:
     cur = payment.currency
     return PaymentOut(
         id=payment.id, customer_id=payment.customer_id, date=payment.date, currency=cur,
-        account=names.account(payment.account_id) or "",
+        exchange_rate=format(payment.exchange_rate, "f"), kind=payment.kind,
+        void_entry_id=payment.void_entry_id, account=names.account(payment.account_id) or "",
         amount=decimal_str(payment.amount, cur), bank_fee=decimal_str(payment.bank_fee, cur),
         withheld_tax=decimal_str(payment.withheld_tax, cur),
         withholding_reference=payment.withholding_reference, reference=payment.reference,
@@ -386,6 +393,27 @@ def post_payment(data: PaymentIn, request: Request, book: WriteBookDep,
 @router.get("/payments/{payment_id}", response_model=PaymentOut, tags=["payments"])
 def get_one_payment(payment_id: int, book: BookDep, session: SessionDep) -> PaymentOut:
     return _payment_out(CodeNames(session, book), get_payment(session, book, payment_id))
+
+
+@router.post("/payments/{payment_id}/void", response_model=PaymentOut, tags=["payments"])
+def post_void_payment(payment_id: int, book: WriteBookDep, session: WriteSessionDep,
+                      data: PaymentVoidIn | None = None) -> PaymentOut:
+    """Reverse a payment and reopen the invoices it settled (not when reconciled or locked)."""
+    data = data or PaymentVoidIn()
+    payment = void_payment(session, book, get_payment(session, book, payment_id),
+                           on=data.date, reason=data.reason)
+    session.commit()
+    return _payment_out(CodeNames(session, book), payment)
+
+
+@router.post("/refunds", response_model=PaymentOut, status_code=201, tags=["payments"])
+def post_refund(data: RefundIn, request: Request, book: WriteBookDep,
+                session: WriteSessionDep, key: IdempotencyKey = None) -> Response:
+    """Pay a customer's credit (from overpayments) back from a bank or cash account."""
+    def run() -> tuple[int, Any]:
+        refund = refund_credit(session, book, RefundInput(**data.model_dump()))
+        return 201, _payment_out(CodeNames(session, book), refund).model_dump(mode="json")
+    return idempotent(request, session, key, data.model_dump(mode="json"), run)
 
 
 # Reports -------------------------------------------------------------------------------

@@ -22,6 +22,7 @@ from folio.clock import today
 from folio.commerce.listing import contains, like_pattern, page_count, page_of
 from folio.commerce.records import record_in_book
 from folio.errors import Conflict, ValidationError
+from folio.fx.documents import check_currency_code, document_rate
 from folio.ledger.models import Account
 from folio.ledger.periods import FIRST_DAY, LAST_DAY
 from folio.money import from_minor
@@ -38,8 +39,9 @@ BEARERS = ("issuer", "customer")
 VAT_ROUNDINGS = ("document", "line")
 OPEN = (InvoiceStatus.ISSUED.value, InvoiceStatus.PARTIALLY_PAID.value)
 FIELDS = ("kind", "number", "customer_id", "project_id", "status", "issue_date", "due_date",
-          "currency", "prices_include_tax", "vat_rounding", "net_total", "tax_total",
-          "rounding", "total", "withholding_amount", "stamp_duty", "stamp_duty_borne_by")
+          "currency", "exchange_rate", "prices_include_tax", "vat_rounding", "net_total",
+          "tax_total", "rounding", "total", "withholding_amount", "stamp_duty",
+          "stamp_duty_borne_by")
 
 
 @dataclass
@@ -61,6 +63,9 @@ class InvoiceInput:
     due_date: date | None = None  # None: issue date + the customer's payment terms
     project_id: int | None = None
     currency: str | None = None
+    # Base-currency units per unit of a foreign ``currency``; None: the rate on the issue
+    # date from the book's exchange rates (folio.fx.rates).
+    exchange_rate: Decimal | None = None
     prices_include_tax: bool = False
     vat_rounding: str = "document"
     withholding_code: str | None = None  # e.g. PPH23, withheld by the customer
@@ -180,14 +185,16 @@ def _apply(session: Session, book: Book, invoice: Invoice, data: InvoiceInput) -
     errors: lookups.Errors = list(data.extra_errors)
     customer = lookups.customer(session, book, data.customer_id, "customer_id", errors)
     currency = (data.currency or book.base_currency).upper()
-    if currency != book.base_currency:
-        lookups.error(errors, "currency",
-                      f"invoices in {currency} need an exchange rate and foreign-currency "
-                      f"postings, which sales does not take yet; invoice in "
-                      f"{book.base_currency}")
-        currency = book.base_currency
+    check_currency_code(currency, errors)
     issue_date = data.issue_date or today()
     _day(errors, "issue_date", issue_date)
+    credited = session.get(Invoice, invoice.credit_of_id) if invoice.credit_of_id else None
+    if credited is not None:  # a credit note takes its invoice back at the invoice's rate
+        rate = credited.exchange_rate
+    else:
+        rate = document_rate(session, book, currency, issue_date, data.exchange_rate, errors)
+    if any(e["field"] == "currency" for e in errors):
+        currency = book.base_currency
     due_date = data.due_date
     if due_date is None and customer is not None and FIRST_DAY <= issue_date <= LAST_DAY - \
             timedelta(days=366):
@@ -212,6 +219,7 @@ def _apply(session: Session, book: Book, invoice: Invoice, data: InvoiceInput) -
     assert customer is not None
     invoice.customer_id, invoice.project_id = customer.id, project.id if project else None
     invoice.issue_date, invoice.due_date, invoice.currency = issue_date, due_date, currency
+    invoice.exchange_rate = rate
     invoice.prices_include_tax = data.prices_include_tax
     invoice.vat_rounding = data.vat_rounding
     invoice.withholding_code_id = wht.id if wht else None

@@ -17,10 +17,10 @@ from folio.auth.guard import require
 from folio.books.models import Book
 from folio.clock import today
 from folio.errors import Conflict, ValidationError
+from folio.fx import documents as fx
 from folio.ledger.models import Account, JournalEntry
 from folio.ledger.periods import FIRST_DAY, LAST_DAY
 from folio.ledger.service import EntryInput, LineInput, create_entry, reverse_entry
-from folio.money import from_minor
 from folio.parties.models import Party
 from folio.sales import lookups
 from folio.sales.invoices import compute, invoice_snapshot, refresh_status
@@ -61,16 +61,20 @@ def posting_lines(session: Session, book: Book, invoice: Invoice,
                                                                 "output VAT")
                 account_id = output_vat.id
             vat[account_id] += line.tax
-    memo = invoice.number
-    lines = [LineInput(receivable.code, from_minor(sign * invoice.total, cur), memo=memo)]
+    memo, rate = invoice.number, invoice.exchange_rate
+    lines = [fx.line(book, receivable.code, sign * invoice.total, cur, rate, memo)]
     for account_id, units in [*revenue.items(), *vat.items()]:
         if units:
-            lines.append(LineInput(_account_code(session, account_id),
-                                   from_minor(-sign * units, cur), memo=memo))
+            lines.append(fx.line(book, _account_code(session, account_id), -sign * units, cur,
+                                 rate, memo))
     if invoice.rounding:
         round_off = lookups.role_account(session, book, "rounding", "round-off")
-        lines.append(LineInput(round_off.code, from_minor(-sign * invoice.rounding, cur),
-                               memo=memo))
+        lines.append(fx.line(book, round_off.code, -sign * invoice.rounding, cur, rate, memo))
+    if cur != book.base_currency:  # each line rounds to base on its own: settle the gap
+        round_off = lookups.role_account(session, book, "rounding", "round-off")
+        gap = fx.balancing(book, lines, round_off.code, memo)
+        if gap is not None:
+            lines.append(gap)
     return lines
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import enum
 from datetime import date, datetime
+from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
@@ -23,7 +24,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from folio.commerce.lines import PricedLineColumns
-from folio.db import Base, BigId
+from folio.db import Base, BigId, DecimalText
 
 
 class ProjectStatus(enum.StrEnum):
@@ -114,6 +115,10 @@ class Invoice(Base):
     issue_date: Mapped[date] = mapped_column(Date)
     due_date: Mapped[date] = mapped_column(Date)
     currency: Mapped[str] = mapped_column(String(3))
+    # Base-currency units per unit of ``currency`` (1 in the book's own currency); fixed
+    # when the invoice is issued (folio.fx.documents).
+    exchange_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal(1),
+                                                   server_default="1")
     prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=False)
     # "document": VAT on each code's summed base, gap to round-off; "line": sum of lines.
     vat_rounding: Mapped[str] = mapped_column(String(10), default="document")
@@ -188,6 +193,14 @@ class Payment(Base):
     memo: Mapped[str | None] = mapped_column(String(500), nullable=True)
     entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"), nullable=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), server_default=func.now())
+    # Base-currency units per unit of ``currency`` on the payment's date.
+    exchange_rate: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal(1),
+                                                   server_default="1")
+    # "payment" (money in) or "refund" (customer credit paid back: negative amount).
+    kind: Mapped[str] = mapped_column(String(10), default="payment", server_default="payment")
+    # Set when the payment was voided: the reversal of its entry.
+    void_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entries.id"),
+                                                      nullable=True)
 
     allocations: Mapped[list[PaymentAllocation]] = relationship(
         back_populates="payment", cascade="all, delete-orphan", order_by="PaymentAllocation.id")

@@ -18,6 +18,7 @@ from folio.books.models import Book
 from folio.commerce import aging
 from folio.commerce.aging import Aging, Table, age
 from folio.errors import ValidationError
+from folio.fx import documents as fx
 from folio.money import decimal_str
 from folio.parties.models import Party
 from folio.sales.models import Invoice, InvoiceKind, InvoiceStatus, Payment, PaymentAllocation
@@ -55,10 +56,13 @@ def outstanding(session: Session, book: Book, as_of: date,
 
 
 def receivables_aging(session: Session, book: Book, as_of: date) -> Aging:
-    """What each customer owed on ``as_of``, by days past the due date."""
+    """What each customer owed on ``as_of``, by days past the due date, in the book's
+    currency (a foreign invoice at the base amount it is carried at)."""
     require(session, book, "report.read")
-    return age(session, book, as_of, ((invoice.customer_id, invoice.due_date, due)
-                                      for invoice, due in outstanding(session, book, as_of)))
+    return age(session, book, as_of, (
+        (invoice.customer_id, invoice.due_date,
+         fx.carried_due(book, invoice.total, due, invoice.currency, invoice.exchange_rate))
+        for invoice, due in outstanding(session, book, as_of)))
 
 
 def aging_dict(report: Aging) -> dict[str, Any]:
@@ -86,16 +90,19 @@ class Statement:
     end: date
     opening: int
     lines: list[StatementLine]
+    currency: str = ""  # the documents' currency (a statement never mixes currencies)
 
     @property
     def closing(self) -> int:
         return self.lines[-1].balance if self.lines else self.opening
 
 
-def _events(session: Session, book: Book, customer: Party, end: date) -> list[StatementLine]:
+def _events(session: Session, book: Book, customer: Party, end: date,
+            currency: str) -> list[StatementLine]:
     events: list[StatementLine] = []
     for doc in session.scalars(select(Invoice).where(
             Invoice.book_id == book.id, Invoice.customer_id == customer.id,
+            Invoice.currency == currency,
             Invoice.status.notin_((InvoiceStatus.DRAFT.value, InvoiceStatus.VOID.value)),
             Invoice.issue_date <= end)):
         sign = -1 if doc.kind == InvoiceKind.CREDIT_NOTE.value else 1
@@ -105,6 +112,7 @@ def _events(session: Session, book: Book, customer: Party, end: date) -> list[St
                                         -doc.amount_written_off))
     for payment in session.scalars(select(Payment).where(
             Payment.book_id == book.id, Payment.customer_id == customer.id,
+            Payment.currency == currency, Payment.void_entry_id.is_(None),
             Payment.date <= end)):
         events.append(StatementLine(payment.date, "payment",
                                     payment.reference or f"payment {payment.id}",
@@ -114,15 +122,18 @@ def _events(session: Session, book: Book, customer: Party, end: date) -> list[St
 
 
 def customer_statement(session: Session, book: Book, customer: Party, start: date,
-                       end: date) -> Statement:
+                       end: date, currency: str | None = None) -> Statement:
     """Opening balance, the period's invoices, credit notes, payments and write-offs, and
-    the closing balance; a negative balance is credit the customer holds."""
+    the closing balance; a negative balance is credit the customer holds. One currency:
+    ``currency``, else the customer's default currency, else the book's. Voided payments
+    are left out (with their reversal they come to nothing)."""
     require(session, book, "report.read")
     if start > end:
         raise ValidationError("The period starts after it ends", field="from")
+    currency = (currency or customer.default_currency or book.base_currency).upper()
     opening = 0
     lines: list[StatementLine] = []
-    for event in _events(session, book, customer, end):
+    for event in _events(session, book, customer, end, currency):
         if event.date < start:
             opening += event.amount
         else:
@@ -131,11 +142,11 @@ def customer_statement(session: Session, book: Book, customer: Party, start: dat
     for line in lines:
         running += line.amount
         line.balance = running
-    return Statement(book, customer, start, end, opening, lines)
+    return Statement(book, customer, start, end, opening, lines, currency)
 
 
 def statement_dict(report: Statement) -> dict[str, Any]:
-    cur = report.book.base_currency
+    cur = report.currency or report.book.base_currency
     return {"book": report.book.slug, "currency": cur, "customer_id": report.customer.id,
             "customer": report.customer.name, "from": report.start.isoformat(),
             "to": report.end.isoformat(), "opening": decimal_str(report.opening, cur),

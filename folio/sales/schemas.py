@@ -15,6 +15,9 @@ Text100 = Annotated[str, StringConstraints(max_length=100)]
 Id = Annotated[int, Field(ge=1, le=2**63 - 1)]
 Money = Annotated[Decimal, Field(ge=0, max_digits=20, allow_inf_nan=False,
                                  examples=["1500000"])]
+# Base-currency units per unit of a foreign currency (folio.fx).
+Rate = Annotated[Decimal, Field(gt=0, lt=10**12, max_digits=30, decimal_places=12,
+                                allow_inf_nan=False, examples=["16250"])]
 Quantity = Annotated[Decimal, Field(gt=0, max_digits=20, allow_inf_nan=False, examples=["1"])]
 Percent = Annotated[Decimal, Field(ge=0, le=100, max_digits=10, allow_inf_nan=False)]
 
@@ -83,6 +86,8 @@ class InvoiceIn(Strict):
     due_date: dt.date | None = Field(None, description="Default: the customer's terms")
     project_id: Id | None = None
     currency: Annotated[str, StringConstraints(min_length=3, max_length=3)] | None = None
+    exchange_rate: Rate | None = Field(None, description="For a foreign currency; default "
+                                                         "the book's rate on the issue date")
     prices_include_tax: bool = False
     vat_rounding: Literal["document", "line"] = "document"
     withholding_code: Code | None = Field(None, description="e.g. PPH23, withheld by the "
@@ -118,9 +123,11 @@ class InvoiceOut(BaseModel):
     customer: str
     project_id: int | None
     credit_of_id: int | None
+    quotation_id: int | None = None
     issue_date: dt.date
     due_date: dt.date
     currency: str
+    exchange_rate: str = "1"
     prices_include_tax: bool
     vat_rounding: str
     reference: str | None
@@ -190,8 +197,25 @@ class PaymentIn(Strict):
     reference: Text100 | None = None
     memo: Annotated[str, StringConstraints(max_length=500)] | None = None
     currency: Annotated[str, StringConstraints(min_length=3, max_length=3)] | None = None
+    exchange_rate: Rate | None = Field(None, description="For a foreign currency; default "
+                                                         "the book's rate on the date")
     allocations: Annotated[list[AllocationIn], Field(max_length=500)] | None = Field(
         None, description="Default: the customer's oldest open invoices first")
+
+
+class PaymentVoidIn(Strict):
+    date: dt.date | None = Field(None, description="Date of the reversal (default the "
+                                                   "payment's)")
+    reason: Annotated[str, StringConstraints(max_length=200)] | None = None
+
+
+class RefundIn(Strict):
+    customer_id: Id
+    date: dt.date
+    account: Code = Field(description="Bank or cash account the refund is paid from")
+    amount: Money
+    reference: Text100 | None = None
+    memo: Annotated[str, StringConstraints(max_length=500)] | None = None
 
 
 class AllocationOut(BaseModel):
@@ -205,6 +229,9 @@ class PaymentOut(BaseModel):
     customer_id: int
     date: dt.date
     currency: str
+    exchange_rate: str = "1"
+    kind: str = "payment"
+    void_entry_id: int | None = None
     account: str
     amount: str
     bank_fee: str

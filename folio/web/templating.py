@@ -28,7 +28,8 @@ THEME_COOKIE = "folio_theme"
 THEMES = ("light", "dark")
 # Packages whose templates/ directories pages render from; a domain with pages adds itself.
 TEMPLATE_PACKAGES = ("folio.web", "folio.ledger", "folio.auth", "folio.banking", "folio.ops",
-                     "folio.sales", "folio.documents")
+                     "folio.sales", "folio.documents", "folio.parties", "folio.purchases",
+                     "folio.personal", "folio.fx")
 
 
 def request_language(request: Request) -> str:

@@ -24,6 +24,7 @@ EXPECTED = {
     "report.read":     (1, 1, 1, 1, 1),
     "party.write":     (1, 1, 1, 1, 0),
     "tax.manage":      (1, 1, 1, 0, 0),
+    "fx.manage":       (1, 1, 1, 0, 0),
     "sales.draft":     (1, 1, 1, 1, 0),
     "sales.issue":     (1, 1, 1, 0, 0),
     "payment.record":  (1, 1, 1, 0, 0),

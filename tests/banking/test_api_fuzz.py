@@ -1,4 +1,5 @@
-"""Fuzz the banking routes with a money account, lines and a rule in the book.
+"""Fuzz the banking routes with a money account, lines, a rule, an open bill and an open
+reconciliation in the book (so matching and reconciling meet real rows).
 
 The API-wide fuzz test (tests/api/test_fuzz.py) mostly meets 404s here, as its book has no
 money accounts; this one steers ids to existing accounts, lines and rules.
@@ -9,6 +10,8 @@ from __future__ import annotations
 import shutil
 import tempfile
 from collections.abc import Iterator
+from datetime import date
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -20,9 +23,12 @@ from schemathesis.checks import not_a_server_error
 from folio.auth.actor import SYSTEM
 from folio.banking.accounts import MoneyAccountInput, create_money_account
 from folio.banking.imports import import_statement
+from folio.banking.reconcile import start_reconciliation
 from folio.banking.rules import RuleInput, create_rule
 from folio.books.service import BookInput, create_book
 from folio.db import create_folio_engine, make_session
+from folio.parties.service import PartyInput, create_party
+from folio.purchases.bills import BillInput, BillLineInput, approve_bill, create_bill
 from tests.conftest import OWNER, bearer_token, ensure_member, unthrottled_app
 from tests.fuzzing import is_a_problem_document
 
@@ -45,6 +51,12 @@ def seeded_book(sqlite_template: Path) -> Iterator[None]:
         create_money_account(session, book, MoneyAccountInput(name="Savings", code="1030"))
         create_rule(session, book, RuleInput(name="Rent", account="6200", payee="landlord"))
         import_statement(session, book, money, "march.csv", STATEMENT)
+        # An open bill for the money paid out (matching), an open reconciliation.
+        vendor, _ = create_party(session, book, PartyInput(name="Landlord", is_vendor=True))
+        approve_bill(session, book, create_bill(session, book, BillInput(
+            vendor_id=vendor.id, vendor_reference="R-1", bill_date=date(2024, 3, 1),
+            lines=[BillLineInput(description="Rent", unit_price=Decimal(3))])))
+        start_reconciliation(session, book, money.id, date(2024, 3, 31), Decimal(5))
         session.commit()
     AUTH["Authorization"] = f"Bearer {bearer_token(ENGINE, OWNER)}"
     yield
@@ -57,7 +69,7 @@ def steer(case: Any) -> None:
     params = case.path_parameters or {}
     if "slug" in params:
         params["slug"] = "acme"
-    for name in ("account_id", "line_id", "rule_id"):
+    for name in ("account_id", "line_id", "rule_id", "reconciliation_id"):
         if isinstance(params.get(name), int) and params[name] % 4:
             params[name] = params[name] % 4
 

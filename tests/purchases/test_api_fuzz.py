@@ -27,6 +27,11 @@ from folio.purchases.attachments import store
 from folio.purchases.bills import BillInput, BillLineInput, approve_bill, create_bill
 from folio.purchases.claims import ClaimInput, create_claim
 from folio.purchases.expenses import ExpenseInput, record_expense
+from folio.purchases.vendor_credits import (
+    VendorCreditInput,
+    VendorCreditLineInput,
+    create_vendor_credit,
+)
 from folio.settings import get_settings
 from folio.tax.service import seed_default_tax_codes
 from tests.conftest import OWNER, bearer_token, ensure_member, unthrottled_app
@@ -36,7 +41,7 @@ from tests.purchases.conftest import tiny_png
 DB_DIR = Path(tempfile.mkdtemp(prefix="folio-purchases-fuzz-"))
 ENGINE = create_folio_engine(f"sqlite:///{DB_DIR / 'folio.db'}")
 PURCHASES = r"/books/\{slug\}/(bills|bill-payments|expenses|expense-claims|attachments|" \
-            r"reports/payables-aging)"
+            r"reports/payables-aging|vendor-credits)"
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", unthrottled_app(ENGINE)) \
     .include(path_regex=PURCHASES)
 CODES = ["PPN-IN", "PPN12", "", "PPH23", None]
@@ -65,6 +70,12 @@ def seeded_book(sqlite_template: Path) -> Iterator[None]:
                                      tax_code="PPN-IN")]))
             if n > 2:
                 approve_bill(session, book, bill)
+        for n in range(1, 4):
+            create_vendor_credit(session, book, VendorCreditInput(
+                vendor_id=vendor.id, vendor_reference=f"CN-{n}", date=date(2026, 3, n),
+                lines=[VendorCreditLineInput(description="Discount",
+                                             amount=Decimal(n * 100_000),
+                                             tax_code="PPN-IN")]))
         expense = record_expense(session, book, ExpenseInput(
             date=date(2026, 3, 3), payee="Taxi", account="6207", amount=Decimal(50_000),
             description="Taxi", paid_from="1101"))
@@ -89,7 +100,8 @@ def steer(case: Any) -> None:
     params = case.path_parameters or {}
     if "slug" in params:
         params["slug"] = "studio"
-    for name in ("bill_id", "payment_id", "expense_id", "claim_id", "attachment_id"):
+    for name in ("bill_id", "payment_id", "expense_id", "claim_id", "attachment_id",
+                 "credit_id"):
         if isinstance(params.get(name), int) and params[name] % 5:
             params[name] = params[name] % 9 or 1
     body = case.body if isinstance(case.body, dict) else None
@@ -97,6 +109,8 @@ def steer(case: Any) -> None:
         return
     if isinstance(body.get("vendor_id"), int) and body["vendor_id"] % 3:
         body["vendor_id"] = 1
+    if isinstance(body.get("bill_id"), int) and body["bill_id"] % 4:
+        body["bill_id"] = body["bill_id"] % 9 or 3
     for n, line in enumerate(body.get("lines") or body.get("items") or []):
         if isinstance(line, dict) and n % 2 == 0:
             line["tax_code"] = CODES[n % len(CODES)]

@@ -85,7 +85,7 @@ def test_a_write_off_clears_the_rest_to_bad_debt(session: Session, studio: Book,
     session.commit()
     assert invoice.status == "written_off"
     assert invoice.amount_written_off == 160_500
-    assert balance(session, studio, "6401") == 160_500
+    assert balance(session, studio, "6402") == 160_500
     assert balance(session, studio, "1201") == 0
     with pytest.raises(Conflict):
         write_off(session, studio, invoice)

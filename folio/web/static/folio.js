@@ -58,6 +58,27 @@
     }
   });
 
+  /* A copy button (data-copy="#field") puts the field's text on the clipboard. */
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("[data-copy]");
+    if (!button) {
+      return;
+    }
+    var field = document.querySelector(button.getAttribute("data-copy"));
+    if (!field) {
+      return;
+    }
+    field.select();
+    var done = function () {
+      button.textContent = button.getAttribute("data-copied") || button.textContent;
+    };
+    if (navigator.clipboard && window.isSecureContext) {
+      navigator.clipboard.writeText(field.value).then(done, function () {});
+    } else if (document.execCommand && document.execCommand("copy")) {
+      done();
+    }
+  });
+
   /* "/" jumps to the search box of a list, as on most sites. */
   document.addEventListener("keydown", function (event) {
     if (event.key !== "/" || event.ctrlKey || event.metaKey || event.altKey) {

@@ -1,0 +1,1 @@
+"""Outgoing mail kept in the database and sent by the ``send-mail`` job."""

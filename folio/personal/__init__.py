@@ -1,0 +1,1 @@
+"""Personal finance: budgets, recurring transactions, savings goals, net worth, forecast."""
