@@ -118,6 +118,9 @@ def create_app(engine: Engine | None = None) -> FastAPI:
     from folio.fx.api import router as fx_api
 
     app.include_router(fx_api, prefix=API_PREFIX)
+    from folio.parties.api import router as parties_api
+
+    app.include_router(parties_api, prefix=API_PREFIX)
     app.include_router(liveness_router)
     app.include_router(metrics_router)
     _include_pages(app)

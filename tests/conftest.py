@@ -88,7 +88,8 @@ def _one_backend_is_enough(item: pytest.Item) -> bool:
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    keep, drop = [], []
+    keep: list[pytest.Item] = []
+    drop: list[pytest.Item] = []
     for item in items:
         params = getattr(item, "callspec", None)
         on_postgres = params is not None and params.params.get("backend") == "postgresql"

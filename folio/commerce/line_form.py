@@ -80,7 +80,8 @@ class LineValues:
         """Keyword arguments of folio.sales.invoices.InvoiceLineInput."""
         return {"description": self.description, "quantity": self.quantity,
                 "unit_price": self.unit_price, "discount_percent": self.discount_percent,
-                "tax_code": self.tax_code, "account": self.account, "item_id": self.item_id}
+                "tax_code": self.tax_code, "account": self.account, "item_id": self.item_id,
+                "unit": self.unit or None}
 
 
 def read_rows(form: FormData) -> list[LineRow]:

@@ -24,6 +24,7 @@ class PricedLineColumns:
     line_no: Mapped[int] = mapped_column(Integer)
     description: Mapped[str] = mapped_column(String(500))
     quantity: Mapped[Decimal] = mapped_column(DecimalText)
+    unit: Mapped[str | None] = mapped_column(String(20), nullable=True)  # e.g. "hour", "pcs"
     unit_price: Mapped[int] = mapped_column(BigInteger)
     discount_percent: Mapped[Decimal] = mapped_column(DecimalText, default=Decimal(0))
     tax_code_id: Mapped[int | None] = mapped_column(ForeignKey("tax_codes.id"), nullable=True)

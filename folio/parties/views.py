@@ -17,7 +17,19 @@ from folio.commerce.listing import page_count
 from folio.deps import BookDep, SessionDep, WriteBookDep, WriteSessionDep
 from folio.errors import FolioError, Forbidden
 from folio.parties.models import Party
-from folio.parties.service import PartyInput, create_party, get_party, list_parties, update_party
+from folio.parties.service import (
+    ContactInput,
+    PartyInput,
+    add_contact,
+    create_party,
+    get_contact,
+    get_party,
+    input_of,
+    list_contacts,
+    list_parties,
+    remove_contact,
+    update_party,
+)
 from folio.parties.tax_ids import format_tax_id
 from folio.purchases.bills import OPEN as OPEN_BILLS
 from folio.purchases.models import Bill
@@ -31,7 +43,7 @@ PAGE_SIZE = 50
 PartyId = Annotated[int, Path(ge=1, lt=2**63)]
 OPEN_INVOICES = (InvoiceStatus.ISSUED.value, InvoiceStatus.PARTIALLY_PAID.value)
 TEXT_FIELDS = ("name", "email", "phone", "address", "tax_id", "payment_terms_days",
-               "default_currency")
+               "default_currency", "default_income_account", "default_expense_account")
 
 
 @router.get("", name="parties.list")
@@ -61,8 +73,11 @@ def _blank() -> dict[str, str]:
     return form
 
 
-def _shown(party: Party) -> dict[str, str]:
-    return {"name": party.name, "email": party.email or "", "phone": party.phone or "",
+def _shown(session: Session, party: Party) -> dict[str, str]:
+    data = input_of(session, party)
+    return {"default_income_account": data.default_income_account or "",
+            "default_expense_account": data.default_expense_account or "",
+            "name": party.name, "email": party.email or "", "phone": party.phone or "",
             "address": party.address or "", "tax_id": party.tax_id or "",
             "payment_terms_days": str(party.payment_terms_days),
             "default_currency": party.default_currency or "",
@@ -91,7 +106,9 @@ def _read(form: FormDep) -> tuple[dict[str, str], PartyInput]:
         # Not a whole number: -1 makes the service name the field.
         payment_terms_days=int(terms) if terms.isdigit() and len(terms) < 6 else (
             0 if not terms else -1),
-        default_currency=shown["default_currency"], is_active=bool(shown["is_active"]))
+        default_currency=shown["default_currency"], is_active=bool(shown["is_active"]),
+        default_income_account=shown["default_income_account"],
+        default_expense_account=shown["default_expense_account"])
     return shown, data
 
 
@@ -136,9 +153,14 @@ def create_party_page(request: Request, book: WriteBookDep, session: WriteSessio
 @router.get("/{party_id}", name="parties.party")
 def party_page(request: Request, book: BookDep, session: SessionDep,
                party_id: PartyId) -> HTMLResponse:
-    """One contact: details, open invoices and bills, and the balances between us."""
+    """One contact: details, people, open invoices and bills, and the balances between us."""
     require(session, book, "report.read")
-    party = get_party(session, book, party_id)
+    return _party_page(request, session, book, get_party(session, book, party_id))
+
+
+def _party_page(request: Request, session: Session, book: Book, party: Party, *,
+                contact_form: dict[str, str] | None = None, error: str = "",
+                errors: dict[str, str] | None = None, status_code: int = 200) -> HTMLResponse:
     invoices = list(session.scalars(select(Invoice).where(
         Invoice.book_id == book.id, Invoice.customer_id == party.id,
         Invoice.kind == "invoice", Invoice.status.in_(OPEN_INVOICES))
@@ -157,7 +179,11 @@ def party_page(request: Request, book: BookDep, session: SessionDep,
         - sum(c.remaining for c in credits if c.currency == book.base_currency),
         "can_write": can(session, book, "party.write"),
         "can_credit": can(session, book, "sales.issue") and party.is_vendor,
-        "notice": request.query_params.get("notice")})
+        "contacts": list_contacts(session, party),
+        "contact_form": contact_form or {"name": "", "email": "", "phone": "", "role": "",
+                                         "is_primary": ""},
+        "contact_error": error, "contact_errors": errors or {},
+        "notice": request.query_params.get("notice")}, status_code=status_code)
 
 
 @router.get("/{party_id}/edit", name="parties.edit")
@@ -165,7 +191,7 @@ def edit_party_page(request: Request, book: BookDep, session: SessionDep,
                     party_id: PartyId) -> HTMLResponse:
     require(session, book, "party.write")
     party = get_party(session, book, party_id)
-    return _form_page(request, book, _shown(party), party)
+    return _form_page(request, book, _shown(session, party), party)
 
 
 @router.post("/{party_id}/edit", name="parties.update")
@@ -179,3 +205,37 @@ def update_party_page(request: Request, book: WriteBookDep, session: WriteSessio
         return _refused(request, session, book, shown, get_party(session, book, party_id), exc)
     session.commit()
     return _saved(request, book, party, warnings)
+
+
+@router.post("/{party_id}/contacts", name="parties.contact_add")
+def add_contact_page(request: Request, book: WriteBookDep, session: WriteSessionDep,
+                     party_id: PartyId, form: FormDep) -> Response:
+    """Add a contact person from the form on the party's page."""
+    party = get_party(session, book, party_id)
+    shown = {name: text(form, name, 300) for name in ("name", "email", "phone", "role")}
+    shown["is_primary"] = "1" if form.get("is_primary") else ""
+    try:
+        add_contact(session, party, ContactInput(
+            name=shown["name"], email=shown["email"], phone=shown["phone"],
+            role=shown["role"], is_primary=bool(shown["is_primary"])))
+    except FolioError as exc:
+        session.rollback()
+        if isinstance(exc, Forbidden):
+            raise
+        party = get_party(session, book, party_id)
+        return _party_page(request, session, book, party, contact_form=shown,
+                           error=exc.detail, errors=field_errors(exc.errors),
+                           status_code=exc.status)
+    session.commit()
+    target = request.app.url_path_for("parties.party", slug=book.slug, party_id=str(party.id))
+    return RedirectResponse(f"{target}?notice=contact_added#contacts", status_code=303)
+
+
+@router.post("/{party_id}/contacts/{contact_id}/remove", name="parties.contact_remove")
+def remove_contact_page(request: Request, book: WriteBookDep, session: WriteSessionDep,
+                        party_id: PartyId, contact_id: PartyId) -> Response:
+    party = get_party(session, book, party_id)
+    remove_contact(session, get_contact(session, party, contact_id))
+    session.commit()
+    target = request.app.url_path_for("parties.party", slug=book.slug, party_id=str(party.id))
+    return RedirectResponse(f"{target}?notice=contact_removed#contacts", status_code=303)

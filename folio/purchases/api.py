@@ -155,7 +155,8 @@ def _bill_out(names: Names, bill: Bill, files: list[AttachmentOut] | None = None
         entry_id=bill.entry_id,
         lines=[BillLineOut(
             line_no=line.line_no, description=line.description,
-            quantity=format(line.quantity, "f"), unit_price=money(line.unit_price),
+            quantity=format(line.quantity, "f"), unit=line.unit,
+            unit_price=money(line.unit_price),
             discount_percent=format(line.discount_percent, "f"),
             tax_code=names.tax(line.tax_code_id), account=names.account(line.account_id) or "",
             is_service=line.is_service, amount=money(line.amount), net=money(line.net),

@@ -83,7 +83,7 @@ def bill_input(form: DocumentForm, book: Book) -> tuple[BillInput, Errors]:
         withholding_code=form.get("withholding_code") or None,
         prices_include_tax=form.prices_include_tax, notes=form.get("notes") or None,
         lines=[BillLineInput(description=v.description, quantity=v.quantity,
-                             unit_price=v.unit_price or Decimal(0),
+                             unit=v.unit or None, unit_price=v.unit_price or Decimal(0),
                              discount_percent=v.discount_percent, tax_code=v.tax_code or None,
                              account=v.account) for v in values]), errors
 

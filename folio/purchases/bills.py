@@ -60,6 +60,7 @@ class BillLineInput:
     tax_code: str | None = None  # a VAT code, e.g. PPN-IN
     account: str | None = None  # expense or asset; None: the direct-costs role
     is_service: bool = True  # the bill's withholding applies to services only
+    unit: str | None = None  # as printed next to the quantity, e.g. "kg"
 
 
 @dataclass
@@ -122,11 +123,16 @@ def _lines(session: Session, book: Book, data: BillInput, currency: str,
     default: Account | None = None
     codes: dict[int, TaxCode] = {}
     made: list[BillLine] = []
+    # Before the chart's direct costs: the vendor's own default, if they have one.
+    vendor_account = session.scalar(select(Party.default_expense_account_id).where(
+        Party.book_id == book.id, Party.id == data.vendor_id)) \
+        if 0 < data.vendor_id < 2**63 else None
     for n, line in enumerate(data.lines):
         at = f"lines[{n}]"
         description = text(errors, f"{at}.description", line.description, 500)
         if not description:
             lookups.error(errors, f"{at}.description", "a line needs a description")
+        unit = text(errors, f"{at}.unit", line.unit, 20)
         quantity = line.quantity
         if not quantity.is_finite() or quantity <= 0 or quantity >= MAX_QUANTITY \
                 or quantity != quantity.quantize(Decimal("0.000001")):
@@ -145,12 +151,15 @@ def _lines(session: Session, book: Book, data: BillInput, currency: str,
             found = lookups.account(session, book, line.account, f"{at}.account", errors,
                                     types=("expense", "asset"))
             account_id = found.id if found else 0
+        elif vendor_account is not None:
+            account_id = vendor_account
         else:
             default = default or lookups.role_account(session, book, "direct_costs",
                                                       "direct costs")
             account_id = default.id
         made.append(BillLine(book_id=book.id, line_no=n + 1, description=description or "",
-                             quantity=quantity, unit_price=price, discount_percent=discount,
+                             quantity=quantity, unit=unit, unit_price=price,
+                             discount_percent=discount,
                              tax_code_id=tax.id if tax else None, account_id=account_id,
                              is_service=line.is_service, amount=0, net=0, tax_base=0, tax=0))
     return made, codes

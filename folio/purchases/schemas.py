@@ -24,6 +24,8 @@ __all__ = ["VoidIn"]
 class BillLineIn(Strict):
     description: Text500
     quantity: Quantity = Decimal(1)
+    unit: Annotated[str, StringConstraints(max_length=20)] | None = Field(
+        None, description="Printed next to the quantity, e.g. \"kg\"")
     unit_price: Money
     discount_percent: Percent = Decimal(0)
     tax_code: TaxCodeText | None = Field(None, description="A VAT code such as PPN-IN")
@@ -52,6 +54,7 @@ class BillLineOut(BaseModel):
     line_no: int
     description: str
     quantity: str
+    unit: str | None = None
     unit_price: str
     discount_percent: str
     tax_code: str | None

@@ -47,6 +47,7 @@ def _copy_lines(session: Session, invoice: Invoice) -> list[InvoiceLineInput]:
         return session.get_one(TaxCode, tax_code_id).code if tax_code_id else ""
 
     return [InvoiceLineInput(description=line.description, quantity=line.quantity,
+                             unit=line.unit,
                              unit_price=from_minor(line.unit_price, invoice.currency),
                              discount_percent=line.discount_percent,
                              tax_code=code(line.tax_code_id),

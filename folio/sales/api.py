@@ -104,7 +104,8 @@ def line_out(names: CodeNames, line: InvoiceLine | QuotationLine, cur: str) -> I
     """An invoice's or quotation's line (they have the same shape) as the API shows it."""
     return InvoiceLineOut(
         line_no=line.line_no, item_id=line.item_id, description=line.description,
-        quantity=format(line.quantity, "f"), unit_price=decimal_str(line.unit_price, cur),
+        quantity=format(line.quantity, "f"), unit=line.unit,
+        unit_price=decimal_str(line.unit_price, cur),
         discount_percent=format(line.discount_percent, "f"),
         tax_code=names.tax(line.tax_code_id), account=names.account(line.account_id) or "",
         amount=decimal_str(line.amount, cur), net=decimal_str(line.net, cur),

@@ -53,6 +53,7 @@ class InvoiceLineInput:
     tax_code: str | None = None  # None: the item's; "" for no tax
     account: str | None = None  # None: the item's income account, else the revenue role
     item_id: int | None = None
+    unit: str | None = None  # as printed next to the quantity, e.g. "hour"
 
 
 @dataclass
@@ -100,6 +101,10 @@ def build_lines(session: Session, book: Book, data: InvoiceInput, currency: str,
     revenue: Account | None = None
     codes: dict[int, TaxCode] = {}
     made: list[InvoiceLine] = []
+    # Before the chart's revenue account: the customer's own default, if they have one.
+    customer_account = session.scalar(select(Party.default_income_account_id).where(
+        Party.book_id == book.id, Party.id == data.customer_id)) \
+        if 0 < data.customer_id < 2**63 else None
     for n, line in enumerate(data.lines):
         at = f"lines[{n}]"
         item = None
@@ -113,6 +118,7 @@ def build_lines(session: Session, book: Book, data: InvoiceInput, currency: str,
             or (item.name if item else None)
         if not description:
             lookups.error(errors, f"{at}.description", "a line needs a description or an item")
+        unit = _text(errors, f"{at}.unit", line.unit, 20)
         quantity = line.quantity
         if not quantity.is_finite() or quantity <= 0 or quantity >= MAX_QUANTITY \
                 or quantity != quantity.quantize(Decimal("0.000001")):
@@ -140,13 +146,15 @@ def build_lines(session: Session, book: Book, data: InvoiceInput, currency: str,
             found = lookups.account(session, book, line.account, f"{at}.account", errors,
                                     types=("income",))
             account_id = found.id if found else None
+        elif account_id is None and customer_account is not None:
+            account_id = customer_account
         elif account_id is None:
             revenue = revenue or lookups.role_account(session, book, "revenue", "revenue")
             account_id = revenue.id
         made.append(InvoiceLine(book_id=book.id, line_no=n + 1,
                                 item_id=item.id if item else None,
                                 description=description or "", quantity=quantity,
-                                unit_price=price, discount_percent=discount,
+                                unit=unit, unit_price=price, discount_percent=discount,
                                 tax_code_id=tax_id, account_id=account_id or 0,
                                 amount=0, net=0, tax_base=0, tax=0))
     return made, codes

@@ -8,7 +8,7 @@ quotation for it; the lead keeps links to both.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -27,7 +27,7 @@ from folio.errors import Conflict, ValidationError
 from folio.ledger.periods import FIRST_DAY, LAST_DAY
 from folio.money import from_minor
 from folio.parties.models import Party
-from folio.parties.service import EMAIL_RE, PartyInput, create_party, update_party
+from folio.parties.service import EMAIL_RE, PartyInput, create_party, input_of, update_party
 from folio.sales import lookups
 from folio.sales.invoices import InvoiceLineInput
 from folio.sales.leads_models import OPEN_STAGES, STAGES, Lead, LeadStage
@@ -161,11 +161,7 @@ def _customer(session: Session, book: Book, lead: Lead, party_id: int | None) ->
         party, _ = create_party(session, book, PartyInput(
             name=lead.company, is_customer=True, email=lead.email, phone=lead.phone))
     elif not party.is_customer:
-        update_party(session, party, PartyInput(
-            name=party.name, is_customer=True, is_vendor=party.is_vendor, email=party.email,
-            phone=party.phone, address=party.address, tax_id=party.tax_id,
-            payment_terms_days=party.payment_terms_days,
-            default_currency=party.default_currency, is_active=party.is_active))
+        update_party(session, party, replace(input_of(session, party), is_customer=True))
     return party
 
 

@@ -174,14 +174,15 @@ def _codes(session: Session, book_id: int) -> tuple[dict[int, str], dict[int, st
 def _rows(session: Session, book: Book, lines: list[InvoiceLine] | list[QuotationLine],
           currency: str) -> list[LineRow]:
     codes, accounts = _codes(session, book.id)
-    # Lines keep no unit: show the item's.
+    # A line without a unit of its own shows its item's.
     units = dict(session.execute(select(Item.id, Item.unit).where(Item.book_id == book.id)).all())
     return [row_of(description=line.description, quantity=line.quantity,
                    unit_price=line.unit_price, discount_percent=line.discount_percent,
                    tax_code=codes.get(line.tax_code_id, "") if line.tax_code_id else "",
                    account=accounts.get(line.account_id, ""), currency=currency,
                    locale=book.locale, item_id=line.item_id,
-                   unit=units.get(line.item_id, "") if line.item_id else "") for line in lines]
+                   unit=line.unit or (units.get(line.item_id, "") if line.item_id else ""))
+            for line in lines]
 
 
 def invoice_form(session: Session, book: Book, invoice: Invoice) -> DocumentForm:

@@ -55,7 +55,7 @@ HUNDRED = Decimal(100)
 FIELDS = ("number", "revision", "customer_id", "project_id", "status", "issue_date",
           "valid_until", "currency", "prices_include_tax", "vat_rounding", "net_total",
           "tax_total", "rounding", "total")
-LINE_FIELDS = ("line_no", "item_id", "description", "quantity", "unit_price",
+LINE_FIELDS = ("line_no", "item_id", "description", "quantity", "unit", "unit_price",
                "discount_percent", "tax_code_id", "account_id", "amount", "net", "tax_base",
                "tax")
 DECIDABLE = QuotationStatus.SENT.value
@@ -498,7 +498,7 @@ def convert(session: Session, book: Book, quotation: Quotation,
             prices_include_tax=quotation.prices_include_tax,
             vat_rounding=quotation.vat_rounding,
             lines=[InvoiceLineInput(
-                description=line.description, quantity=line.quantity,
+                description=line.description, quantity=line.quantity, unit=line.unit,
                 unit_price=from_minor(line.unit_price, cur),
                 discount_percent=line.discount_percent,
                 tax_code=taxes.get(line.tax_code_id, "") if line.tax_code_id else "",

@@ -72,6 +72,8 @@ class InvoiceLineIn(Strict):
     item_id: Id | None = None
     description: Annotated[str, StringConstraints(max_length=500)] | None = None
     quantity: Quantity = Decimal(1)
+    unit: Annotated[str, StringConstraints(max_length=20)] | None = Field(
+        None, description="Printed next to the quantity, e.g. \"hour\"")
     unit_price: Money | None = Field(None, description="Default: the item's price")
     discount_percent: Percent = Decimal(0)
     tax_code: Annotated[str, StringConstraints(max_length=20)] | None = Field(
@@ -103,6 +105,7 @@ class InvoiceLineOut(BaseModel):
     item_id: int | None
     description: str
     quantity: str
+    unit: str | None = None
     unit_price: str
     discount_percent: str
     tax_code: str | None

@@ -1,7 +1,8 @@
 """Emailing quotations, invoices and payment reminders, with the document as a PDF.
 
 The message is written in the book's language (English or Bahasa Indonesia) unless the
-sender writes their own; it goes to the customer's contact email unless told otherwise.
+sender writes their own; it goes to the customer's primary contact person's
+email (else the customer's own) unless told otherwise.
 It is queued in the outbox in the same transaction as the action (a quotation is marked
 sent when it is emailed), so an action that rolls back sends nothing. Sending needs
 ``sales.issue``; with no SMTP server configured it is refused (409) rather than queued.
@@ -13,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from babel.dates import format_date
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, object_session
 
 from folio import clock
 from folio.audit import service as audit
@@ -28,6 +29,7 @@ from folio.money import format_money, from_minor
 from folio.outbox.models import OutboxMessage
 from folio.outbox.service import OutgoingMail, check_mail_ready, enqueue
 from folio.parties.models import Party
+from folio.parties.service import primary_email
 from folio.sales.invoices import OPEN
 from folio.sales.models import Invoice, InvoiceKind, InvoiceStatus
 from folio.sales.quotation_models import Quotation, QuotationStatus
@@ -94,10 +96,12 @@ def _signature(session: Session, book: Book, _: _Writer, *, payment: bool) -> li
 def _addresses(data: SendInput, customer: Party) -> tuple[list[str], list[str]]:
     to = parse_addresses(data.to, "to") if data.to and data.to.strip() else []
     if not to:
-        if not customer.email:
+        session = object_session(customer)
+        email = primary_email(session, customer) if session is not None else customer.email
+        if not email:
             raise ValidationError(f"{customer.name} has no email address; enter one to "
                                   f"send to", field="to")
-        to = parse_addresses(customer.email, "to")
+        to = parse_addresses(email, "to")
     cc = parse_addresses(data.cc, "cc") if data.cc and data.cc.strip() else []
     return to, cc
 

@@ -38,7 +38,7 @@ from tests.fuzzing import is_a_problem_document
 
 DB_DIR = Path(tempfile.mkdtemp(prefix="folio-sales-fuzz-"))
 ENGINE = create_folio_engine(f"sqlite:///{DB_DIR / 'folio.db'}")
-SALES = r"/books/\{slug\}/(items|projects|invoices|quotations|payments|number-series|" \
+SALES = r"/books/\{slug\}/(items|projects|invoices|quotations|payments|number-series|parties|" \
         r"reports/(receivables-" \
         r"aging|customer-statement))"
 schema = schemathesis.openapi.from_asgi("/api/v1/openapi.json", unthrottled_app(ENGINE)) \
