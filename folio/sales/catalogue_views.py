@@ -25,6 +25,7 @@ from folio.parties.service import list_parties
 from folio.purchases.models import Bill, Expense
 from folio.sales.items import ItemInput, create_item, get_item, list_items, update_item
 from folio.sales.models import Invoice, Item, Project
+from folio.sales.profitability import project_profitability
 from folio.sales.projects import (
     STATUSES,
     ProjectInput,
@@ -256,10 +257,10 @@ def project_page(request: Request, book: BookDep, session: SessionDep,
     expenses = list(session.scalars(select(Expense).where(
         Expense.book_id == book.id, Expense.project_id == project.id,
         Expense.entry_id.is_not(None)).order_by(Expense.date, Expense.id)))
-    invoiced = sum(i.net_total if i.kind == "invoice" else -i.net_total for i in invoices
-                   if i.status != "draft")
-    spent = sum(b.net_total for b in bills if b.status != "draft") \
-        + sum(e.net for e in expenses)
+    # The figures of the profitability report: foreign documents count in the book's
+    # currency, drafts and voids not at all.
+    (profit,) = project_profitability(session, book, project_id=project.id).rows
+    invoiced, spent = profit.revenue, profit.costs
     return render(request, "catalogue/project.html", {
         "book": book, "project": project,
         "customer": session.get_one(Party, project.customer_id),
